@@ -1,0 +1,103 @@
+import { Body, Controller, HttpCode, HttpStatus, Post, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiCookieAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { AuthenticatedUser, CurrentUser } from '../common/auth/current-user.decorator';
+import { Public } from '../common/auth/public.decorator';
+import { RateLimit } from '../common/http/rate-limit';
+import { ApiErrors } from '../common/swagger/api-error-response';
+import { AuthService, SignInResult } from './auth.service';
+import { AuthResponseDto, MessageResponseDto } from './dto/auth-responses.dto';
+import { ChangePasswordDto, LoginDto, RegisterDto } from './dto/auth.dto';
+import { REFRESH_COOKIE_NAME, RefreshCookie } from './refresh-cookie';
+
+@ApiTags('auth')
+@Controller('auth')
+export class AuthController {
+  constructor(
+    private readonly auth: AuthService,
+    private readonly cookie: RefreshCookie,
+  ) {}
+
+  @Public()
+  @RateLimit('auth')
+  @Post('register')
+  @ApiOperation({ summary: 'Create an account and sign in; sets the refresh cookie' })
+  @ApiCreatedResponse({ type: AuthResponseDto })
+  @ApiErrors(
+    [HttpStatus.CONFLICT, 'EMAIL_TAKEN: an account with this email exists'],
+    [HttpStatus.UNPROCESSABLE_ENTITY, 'VALIDATION_FAILED'],
+    [HttpStatus.TOO_MANY_REQUESTS, 'RATE_LIMITED'],
+  )
+  async register(@Body() dto: RegisterDto, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
+    return this.withCookie(response, await this.auth.register(dto, request.get('user-agent')));
+  }
+
+  @Public()
+  @RateLimit('auth')
+  @Post('login')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Sign in on this device; sets the refresh cookie' })
+  @ApiOkResponse({ type: AuthResponseDto })
+  @ApiErrors(
+    [HttpStatus.UNAUTHORIZED, 'INVALID_CREDENTIALS: wrong email or password'],
+    [HttpStatus.UNPROCESSABLE_ENTITY, 'VALIDATION_FAILED'],
+    [HttpStatus.TOO_MANY_REQUESTS, 'RATE_LIMITED'],
+  )
+  async login(@Body() dto: LoginDto, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
+    return this.withCookie(response, await this.auth.login(dto, request.get('user-agent')));
+  }
+
+  @Public()
+  @Post('refresh')
+  @HttpCode(HttpStatus.OK)
+  @ApiCookieAuth(REFRESH_COOKIE_NAME)
+  @ApiOperation({
+    summary: 'Exchange the refresh cookie for a new access token',
+    description:
+      'Rotates the refresh cookie. Tabs that refresh at the same moment with the same cookie all succeed: ' +
+      'a token rotated less than 30 seconds ago returns the session without setting a new cookie.',
+  })
+  @ApiOkResponse({ type: AuthResponseDto })
+  @ApiErrors([HttpStatus.UNAUTHORIZED, 'INVALID_REFRESH_TOKEN: missing, expired, revoked or reused cookie'])
+  async refresh(@Req() request: Request, @Res({ passthrough: true }) response: Response) {
+    return this.withCookie(response, await this.auth.refresh(this.cookie.read(request), request.get('user-agent')));
+  }
+
+  @RateLimit('auth')
+  @Post('change-password')
+  @HttpCode(HttpStatus.OK)
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'Change the password; the vault salt changes only when newVaultSalt is sent' })
+  @ApiOkResponse({ type: MessageResponseDto })
+  @ApiErrors(
+    [HttpStatus.FORBIDDEN, 'INVALID_CURRENT_PASSWORD'],
+    [HttpStatus.UNAUTHORIZED, 'TOKEN_EXPIRED or UNAUTHORIZED'],
+    [HttpStatus.UNPROCESSABLE_ENTITY, 'VALIDATION_FAILED'],
+  )
+  async changePassword(@CurrentUser() user: AuthenticatedUser, @Body() dto: ChangePasswordDto): Promise<MessageResponseDto> {
+    await this.auth.changePassword(user.userId, dto);
+    return { message: 'Password changed' };
+  }
+
+  @Post('logout')
+  @HttpCode(HttpStatus.OK)
+  @ApiBearerAuth()
+  @ApiCookieAuth(REFRESH_COOKIE_NAME)
+  @ApiOperation({ summary: 'End this session and clear the refresh cookie' })
+  @ApiOkResponse({ type: MessageResponseDto })
+  @ApiErrors([HttpStatus.UNAUTHORIZED, 'TOKEN_EXPIRED or UNAUTHORIZED'])
+  async logout(
+    @CurrentUser() user: AuthenticatedUser,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<MessageResponseDto> {
+    await this.auth.logout(user.sessionId, this.cookie.read(request));
+    this.cookie.clear(response);
+    return { message: 'Logged out' };
+  }
+
+  private withCookie(response: Response, result: SignInResult): AuthResponseDto {
+    if (result.refreshToken) this.cookie.write(response, result.refreshToken);
+    return result.body;
+  }
+}

@@ -1,0 +1,39 @@
+import { Module } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { JwtModule } from '@nestjs/jwt';
+import { MongooseModule } from '@nestjs/mongoose';
+import { PassportModule } from '@nestjs/passport';
+import { KeyedLock } from '../common/concurrency/keyed-lock';
+import { Configuration } from '../config/configuration';
+import { AuthController } from './auth.controller';
+import { AuthService } from './auth.service';
+import { JwtStrategy } from './jwt.strategy';
+import { PasswordHasher } from './password-hasher.service';
+import { RefreshCookie } from './refresh-cookie';
+import { Session, SessionSchema } from './schemas/session.schema';
+import { User, UserSchema } from './schemas/user.schema';
+import { SessionsService } from './sessions.service';
+
+@Module({
+  imports: [
+    PassportModule,
+    JwtModule.registerAsync({
+      inject: [ConfigService],
+      useFactory: (config: ConfigService<Configuration, true>) => {
+        const auth = config.get('auth', { infer: true });
+        return {
+          secret: auth.accessTokenSecret,
+          signOptions: { expiresIn: auth.accessTokenTtlSeconds, algorithm: 'HS256' },
+        };
+      },
+    }),
+    MongooseModule.forFeature([
+      { name: User.name, schema: UserSchema },
+      { name: Session.name, schema: SessionSchema },
+    ]),
+  ],
+  controllers: [AuthController],
+  providers: [AuthService, SessionsService, PasswordHasher, RefreshCookie, JwtStrategy, KeyedLock],
+  exports: [AuthService, SessionsService, PasswordHasher, MongooseModule],
+})
+export class AuthModule {}

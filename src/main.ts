@@ -1,0 +1,23 @@
+import { Logger } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { AppModule } from './app.module';
+import { configureApp } from './app.setup';
+import { Configuration } from './config/configuration';
+
+async function bootstrap(): Promise<void> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(), { bodyParser: false });
+  configureApp(app);
+
+  const config = app.get<ConfigService<Configuration, true>>(ConfigService);
+  const { host, port } = config.get('http', { infer: true });
+  await app.listen(port, host);
+  Logger.log(`Listening on http://${host}:${port}; API docs at /docs`, 'Bootstrap');
+}
+
+bootstrap().catch((error: unknown) => {
+  const message = error instanceof Error ? error.message : String(error);
+  Logger.error(`Start-up failed: ${message}`, undefined, 'Bootstrap');
+  process.exit(1);
+});
