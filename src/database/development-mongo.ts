@@ -8,7 +8,7 @@ let server: MongoMemoryServer | undefined;
 /**
  * Starts an in-memory MongoDB for local development when MONGODB_URI is
  * unset. mongodb-memory-server downloads a MongoDB binary on first use, so
- * this needs network access once; the error says what to do without it.
+ * this needs network access once. Without it, the error explains what to set.
  */
 export async function startDevelopmentMongo(): Promise<string> {
   let memoryServer: typeof import('mongodb-memory-server-core');

@@ -76,7 +76,7 @@ export class VaultController {
   @Put(':store/:itemId')
   @ApiOperation({
     summary: 'Create or replace an item (Last-Write-Wins on updatedAt)',
-    description: 'A stored copy with a newer updatedAt is kept and the write answers 409 with remoteUpdatedAt.',
+    description: 'A stored copy with a newer updatedAt is kept, and the response is 409 with remoteUpdatedAt.',
   })
   @ApiOkResponse({ type: SuccessDto })
   @ApiErrors(

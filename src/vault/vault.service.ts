@@ -8,7 +8,7 @@ import { KeyedLock } from '../common/concurrency/keyed-lock';
 import { ApiException, ErrorCode } from '../common/errors/api-exception';
 import { toValidationException } from '../common/validation/validation.pipe';
 import { Configuration } from '../config/configuration';
-import { DUPLICATE_KEY_ERROR_CODE, isDuplicateKeyError } from '../database/mongo-errors';
+import { isDuplicateKeyError } from '../database/mongo-errors';
 import {
   BatchPullResultDto,
   BatchPushItemDto,
@@ -90,8 +90,8 @@ export class VaultService {
   }
 
   /**
-   * Stores an item unless the server holds a copy with a newer `updatedAt`
-   * (Last-Write-Wins; equal times overwrite, so a retried write succeeds).
+   * Stores an item unless the stored copy has a newer `updatedAt`
+   * (Last-Write-Wins). Equal times overwrite, so a retried write succeeds.
    * The decision is one conditional upsert: when the filter does not match
    * because a newer copy exists, the upsert collides with the unique key.
    */
@@ -164,25 +164,40 @@ export class VaultService {
     });
   }
 
-  /** Returns the writes that lost to a newer stored copy. */
+  /**
+   * Returns the writes that lost to a newer stored copy. The common case,
+   * no conflict, costs one bulk write. When the bulk write reports an error
+   * the writes are replayed one by one: FerretDB 1.24 stops an unordered
+   * bulk update at its first error and reports a wrong index, so its error
+   * list cannot be trusted. Replaying is safe because every write is
+   * conditional and an already applied one matches again with the same data.
+   */
   private async bulkUpsert(owner: Types.ObjectId, writes: AcceptedWrite[]): Promise<AcceptedWrite[]> {
-    const operations: AnyBulkWriteOperation<VaultItem>[] = writes.map(({ item, size }) => ({
-      updateOne: {
-        filter: lastWriteWinsFilter({ userId: owner, storeName: item.storeName, itemId: item.itemId }, item.updatedAt),
-        update: itemUpdate(item, size),
-        upsert: true,
-      },
+    const updates = writes.map(({ item, size }) => ({
+      filter: lastWriteWinsFilter({ userId: owner, storeName: item.storeName, itemId: item.itemId }, item.updatedAt),
+      update: itemUpdate(item, size),
+    }));
+    const operations: AnyBulkWriteOperation<VaultItem>[] = updates.map((update) => ({
+      updateOne: { ...update, upsert: true },
     }));
     try {
       await this.items.bulkWrite(operations, { ordered: false });
       return [];
     } catch (error) {
       if (!(error instanceof mongo.MongoBulkWriteError)) throw error;
-      const writeErrors = [error.writeErrors].flat();
-      const unexpected = writeErrors.find((writeError) => writeError.code !== DUPLICATE_KEY_ERROR_CODE);
-      if (unexpected) throw error;
-      return writeErrors.map((writeError) => writes[writeError.index]);
     }
+
+    const conflicts: AcceptedWrite[] = [];
+    for (const [index, write] of writes.entries()) {
+      const { filter, update } = updates[index];
+      try {
+        await this.items.updateOne(filter, update, { upsert: true });
+      } catch (error) {
+        if (!isDuplicateKeyError(error)) throw error;
+        conflicts.push(write);
+      }
+    }
+    return conflicts;
   }
 
   private async validateBatchItem(

@@ -6,7 +6,7 @@ export interface EncryptedPayload {
   data: string;
 }
 
-/** A payload shaped like the web client's: 16-byte salt, 12-byte IV, random ciphertext. */
+/** Creates a payload shaped like the web client's: 16-byte salt, 12-byte IV, random ciphertext. */
 export function encryptedPayload(dataBytes = 64): EncryptedPayload {
   return {
     salt: randomBytes(16).toString('base64'),

@@ -8,7 +8,7 @@ import AsyncLock from 'async-lock';
  * an update as a read followed by a write by `_id`, so two concurrent
  * conditional writes can both pass their filter there. Serialising the
  * writes of one key (one user's vault, one refresh token) in the process
- * keeps the guarantees on any backend for a single instance; across
+ * keeps the guarantees on any backend for a single instance. Across
  * several instances they rest on the database's own atomicity.
  */
 @Injectable()

@@ -9,9 +9,9 @@ interface BodyParserError {
 
 /**
  * Express error middleware placed right after the JSON body parser. It
- * turns the parser's errors into ApiExceptions, which Nest's exception
- * filter then answers with the standard body; Nest alone would answer
- * malformed JSON with the parser's raw message and no code.
+ * turns the parser's errors into ApiExceptions, so that the exception
+ * filter returns the standard body. Without it, Nest returns the parser's
+ * raw message and no code for malformed JSON.
  */
 export function mapBodyParserErrors(error: unknown, _request: Request, _response: Response, next: NextFunction): void {
   next(toApiException(error) ?? error);

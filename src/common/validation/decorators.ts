@@ -14,7 +14,7 @@ import {
 } from 'class-validator';
 import { STORE_NAMES, isStoreName } from './store-names';
 
-/** Name of the class-validator constraint for store names; the validation pipe answers 400 for it. */
+/** Name of the class-validator constraint for store names. The validation pipe returns 400 for it. */
 export const STORE_NAME_CONSTRAINT = 'isStoreName';
 
 /** Largest accepted epoch-millisecond timestamp: the maximum a JavaScript Date can hold. */

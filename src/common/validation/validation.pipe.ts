@@ -6,7 +6,8 @@ import { STORE_NAME_CONSTRAINT } from './decorators';
 export function toFieldErrors(errors: ValidationError[], parentPath = ''): FieldError[] {
   return errors.flatMap((error) => {
     const field = parentPath ? `${parentPath}.${error.property}` : error.property;
-    const own = error.constraints ? [{ field, errors: Object.values(error.constraints) }] : [];
+    const messages = Object.values(error.constraints ?? {});
+    const own = messages.length > 0 ? [{ field, errors: messages }] : [];
     return [...own, ...toFieldErrors(error.children ?? [], field)];
   });
 }
@@ -25,8 +26,8 @@ function flattenConstraintNames(errors: ValidationError[]): string[] {
 
 /**
  * Builds the exception for a failed validation: 422 with every invalid
- * field listed, except an unknown store name alone, which the client
- * contract answers with 400.
+ * field listed. An unknown store name alone gets 400 instead, because the
+ * web client expects 400 for it.
  */
 export function toValidationException(errors: ValidationError[]): ApiException {
   const fields = toFieldErrors(errors);

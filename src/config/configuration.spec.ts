@@ -1,0 +1,78 @@
+import { loadConfiguration } from './configuration';
+
+const PRODUCTION = {
+  NODE_ENV: 'production',
+  MONGODB_URI: 'mongodb://db.internal:27017/tools-sync',
+  JWT_ACCESS_SECRET: 'kT9v2LqXw8Rz4Ny6Bm1Hc3Jd5Fg7Ps0Ua8Ve2Wi4Xo6Yq',
+  SMTP_HOST: 'smtp.internal',
+  SMTP_FROM: 'Tools Sync <no-reply@example.com>',
+};
+
+describe('loadConfiguration', () => {
+  it('applies the documented defaults', () => {
+    const config = loadConfiguration({});
+
+    expect(config.environment.name).toBe('development');
+    expect(config.http).toEqual({ host: '127.0.0.1', port: 3001, corsOrigin: 'http://localhost:5173', trustProxy: false });
+    expect(config.auth.bcryptRounds).toBe(12);
+    expect(config.auth.accessTokenTtlSeconds).toBe(900);
+    expect(config.auth.refreshTokenTtlDays).toBe(7);
+    expect(config.auth.secureCookies).toBe(false);
+    expect(config.vault.maxItemBytes).toBe(10 * 1024 * 1024);
+    expect(config.rateLimits).toEqual({ auth: 10, forgotPassword: 3, api: 300, batch: 10 });
+    expect(config.database.uri).toBeUndefined();
+  });
+
+  it('converts numbers and booleans from strings', () => {
+    const config = loadConfiguration({ PORT: '8080', TRUST_PROXY: 'true', RATE_LIMIT_API: '0' });
+
+    expect(config.http.port).toBe(8080);
+    expect(config.http.trustProxy).toBe(true);
+    expect(config.rateLimits.api).toBe(0);
+  });
+
+  it('treats empty variables as unset', () => {
+    const config = loadConfiguration({ MONGODB_URI: '', SMTP_HOST: '' });
+
+    expect(config.database.uri).toBeUndefined();
+    expect(config.mail.smtp).toBeUndefined();
+  });
+
+  it('lists every invalid variable in one error', () => {
+    const load = () => loadConfiguration({ PORT: 'eighty', MONGODB_URI: 'postgres://x', BCRYPT_ROUNDS: '40' });
+
+    expect(load).toThrow(/PORT/);
+    expect(load).toThrow(/MONGODB_URI must start with mongodb:\/\/ or mongodb\+srv:\/\//);
+    expect(load).toThrow(/BCRYPT_ROUNDS/);
+  });
+
+  it('accepts a complete production environment', () => {
+    const config = loadConfiguration(PRODUCTION);
+
+    expect(config.environment.isProduction).toBe(true);
+    expect(config.http.host).toBe('0.0.0.0');
+    expect(config.auth.secureCookies).toBe(true);
+    expect(config.auth.accessTokenSecret).toBe(PRODUCTION.JWT_ACCESS_SECRET);
+  });
+
+  it.each([
+    ['JWT_ACCESS_SECRET', undefined, /JWT_ACCESS_SECRET is required in production/],
+    ['JWT_ACCESS_SECRET', 'change-me-change-me-change-me-change-me', /looks like a placeholder/],
+    ['JWT_ACCESS_SECRET', 'a'.repeat(40), /looks like a placeholder/],
+    ['JWT_ACCESS_SECRET', 'too-short', /at least 32 characters/],
+    ['MONGODB_URI', undefined, /MONGODB_URI is required in production/],
+    ['SMTP_HOST', undefined, /SMTP_HOST is required in production/],
+    ['BCRYPT_ROUNDS', '10', /BCRYPT_ROUNDS must be at least 12 in production/],
+  ])('rejects production with %s = %s', (name, value, message) => {
+    const environment: Record<string, unknown> = { ...PRODUCTION, [name]: value };
+
+    expect(() => loadConfiguration(environment)).toThrow(message);
+  });
+
+  it('makes a random access-token secret outside production', () => {
+    const secret = loadConfiguration({}).auth.accessTokenSecret;
+
+    expect(secret.length).toBeGreaterThanOrEqual(32);
+    expect(loadConfiguration({}).auth.accessTokenSecret).toBe(secret);
+  });
+});
