@@ -9,7 +9,6 @@ import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { buildThrottlers, RateLimitGuard } from './common/http/rate-limit';
 import { Configuration, loadConfiguration } from './config/configuration';
 import { DatabaseModule } from './database/database.module';
-import { MailModule } from './mail/mail.module';
 import { VaultModule } from './vault/vault.module';
 
 @Module({})
@@ -40,7 +39,6 @@ export class AppModule {
         DatabaseModule,
         AuthModule,
         VaultModule,
-        MailModule,
       ],
       controllers: [AppController],
       providers: [

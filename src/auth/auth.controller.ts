@@ -6,15 +6,27 @@ import { Public } from '../common/auth/public.decorator';
 import { RateLimit } from '../common/http/rate-limit';
 import { ApiErrors } from '../common/swagger/api-error-response';
 import { AuthService, SignInResult } from './auth.service';
-import { AuthResponseDto, MessageResponseDto } from './dto/auth-responses.dto';
-import { ChangePasswordDto, LoginDto, RegisterDto } from './dto/auth.dto';
+import { AuthResponseDto, MessageResponseDto, ResetTokenValidDto } from './dto/auth-responses.dto';
+import {
+  ChangePasswordDto,
+  ForgotPasswordDto,
+  LoginDto,
+  RegisterDto,
+  ResetAccountDto,
+  VerifyResetTokenDto,
+} from './dto/auth.dto';
+import { PasswordResetService } from './password-reset.service';
 import { REFRESH_COOKIE_NAME, RefreshCookie } from './refresh-cookie';
+
+/** The forgot-password response, identical whether or not the account exists. */
+export const FORGOT_PASSWORD_MESSAGE = 'If an account exists for this email, a password reset link has been sent to it.';
 
 @ApiTags('auth')
 @Controller('auth')
 export class AuthController {
   constructor(
     private readonly auth: AuthService,
+    private readonly passwordReset: PasswordResetService,
     private readonly cookie: RefreshCookie,
   ) {}
 
@@ -94,6 +106,61 @@ export class AuthController {
     await this.auth.logout(user.sessionId, this.cookie.read(request));
     this.cookie.clear(response);
     return { message: 'Logged out' };
+  }
+
+  @Public()
+  @RateLimit('forgotPassword')
+  @Post('forgot-password')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    summary: 'Email a password-reset link if an account has this email',
+    description: 'Returns the same message whether or not the account exists; the email is sent in the background.',
+  })
+  @ApiOkResponse({ type: MessageResponseDto })
+  @ApiErrors([HttpStatus.UNPROCESSABLE_ENTITY, 'VALIDATION_FAILED'], [HttpStatus.TOO_MANY_REQUESTS, 'RATE_LIMITED'])
+  forgotPassword(@Body() dto: ForgotPasswordDto): MessageResponseDto {
+    this.passwordReset.requestReset(dto.email);
+    return { message: FORGOT_PASSWORD_MESSAGE };
+  }
+
+  @Public()
+  @RateLimit('auth')
+  @Post('verify-reset-token')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Check a password-reset link without using it' })
+  @ApiOkResponse({ type: ResetTokenValidDto })
+  @ApiErrors(
+    [HttpStatus.BAD_REQUEST, 'INVALID_RESET_TOKEN: unknown, used or expired token, or another email'],
+    [HttpStatus.UNPROCESSABLE_ENTITY, 'VALIDATION_FAILED'],
+    [HttpStatus.TOO_MANY_REQUESTS, 'RATE_LIMITED'],
+  )
+  async verifyResetToken(@Body() dto: VerifyResetTokenDto): Promise<ResetTokenValidDto> {
+    await this.passwordReset.verifyToken(dto.email, dto.token);
+    return { valid: true };
+  }
+
+  @Public()
+  @RateLimit('auth')
+  @Post('reset-account')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    summary: 'Set a new password with a reset link, erasing the vault; sets the refresh cookie',
+    description:
+      'Deletes every vault item and deletion record of the account and ends all its sessions, then signs in on this device. ' +
+      'The reset token works once. The vault salt changes only when newVaultSalt is sent.',
+  })
+  @ApiOkResponse({ type: AuthResponseDto })
+  @ApiErrors(
+    [HttpStatus.BAD_REQUEST, 'INVALID_RESET_TOKEN: unknown, used or expired token, or another email'],
+    [HttpStatus.UNPROCESSABLE_ENTITY, 'VALIDATION_FAILED'],
+    [HttpStatus.TOO_MANY_REQUESTS, 'RATE_LIMITED'],
+  )
+  async resetAccount(
+    @Body() dto: ResetAccountDto,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<AuthResponseDto> {
+    return this.withCookie(response, await this.passwordReset.resetAccount(dto, request.get('user-agent')));
   }
 
   private withCookie(response: Response, result: SignInResult): AuthResponseDto {

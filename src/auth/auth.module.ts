@@ -5,11 +5,15 @@ import { MongooseModule } from '@nestjs/mongoose';
 import { PassportModule } from '@nestjs/passport';
 import { KeyedLock } from '../common/concurrency/keyed-lock';
 import { Configuration } from '../config/configuration';
+import { MailModule } from '../mail/mail.module';
+import { VaultModule } from '../vault/vault.module';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { JwtStrategy } from './jwt.strategy';
 import { PasswordHasher } from './password-hasher.service';
+import { PasswordResetService } from './password-reset.service';
 import { RefreshCookie } from './refresh-cookie';
+import { PasswordReset, PasswordResetSchema } from './schemas/password-reset.schema';
 import { Session, SessionSchema } from './schemas/session.schema';
 import { User, UserSchema } from './schemas/user.schema';
 import { SessionsService } from './sessions.service';
@@ -30,10 +34,14 @@ import { SessionsService } from './sessions.service';
     MongooseModule.forFeature([
       { name: User.name, schema: UserSchema },
       { name: Session.name, schema: SessionSchema },
+      { name: PasswordReset.name, schema: PasswordResetSchema },
     ]),
+    // Resetting an account erases its vault and emails the reset link.
+    VaultModule,
+    MailModule,
   ],
   controllers: [AuthController],
-  providers: [AuthService, SessionsService, PasswordHasher, RefreshCookie, JwtStrategy, KeyedLock],
+  providers: [AuthService, SessionsService, PasswordHasher, PasswordResetService, RefreshCookie, JwtStrategy, KeyedLock],
   exports: [AuthService, SessionsService, PasswordHasher, MongooseModule],
 })
 export class AuthModule {}

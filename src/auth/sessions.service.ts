@@ -106,6 +106,12 @@ export class SessionsService {
     await this.sessions.updateOne({ _id: sessionId, revokedAt: null }, { $set: { revokedAt: new Date() } });
   }
 
+  /** Revokes every session of an account, which signs out all of its devices at their next refresh. */
+  async revokeAllForUser(userId: Types.ObjectId): Promise<number> {
+    const result = await this.sessions.updateMany({ userId, revokedAt: null }, { $set: { revokedAt: new Date() } });
+    return result.modifiedCount;
+  }
+
   /** Revokes the session that owns a refresh token, if the token is current or just rotated. */
   async revokeByToken(refreshToken: string): Promise<void> {
     const tokenHash = hashToken(refreshToken);

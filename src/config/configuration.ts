@@ -19,6 +19,8 @@ export interface AuthConfig {
   accessTokenTtlSeconds: number;
   refreshTokenTtlDays: number;
   bcryptRounds: number;
+  /** How long a password-reset link stays usable, in minutes. */
+  passwordResetTtlMinutes: number;
   /** The refresh cookie gets `Secure` and `SameSite=Strict` when true. */
   secureCookies: boolean;
 }
@@ -78,6 +80,7 @@ export function loadConfiguration(raw: Record<string, unknown>): Configuration {
       accessTokenTtlSeconds: env.JWT_ACCESS_TTL_SECONDS,
       refreshTokenTtlDays: env.REFRESH_TOKEN_TTL_DAYS,
       bcryptRounds: env.BCRYPT_ROUNDS,
+      passwordResetTtlMinutes: env.PASSWORD_RESET_TTL_MINUTES,
       secureCookies: isProduction,
     },
     vault: { maxItemBytes: env.MAX_ITEM_BYTES },

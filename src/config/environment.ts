@@ -86,6 +86,12 @@ export class EnvironmentVariables {
   @Max(15)
   BCRYPT_ROUNDS = 12;
 
+  @Transform(toInteger)
+  @IsInt()
+  @Min(5)
+  @Max(1440)
+  PASSWORD_RESET_TTL_MINUTES = 60;
+
   @IsString()
   CORS_ORIGIN = 'http://localhost:5173';
 

@@ -121,6 +121,12 @@ export class VaultService {
     if (result.matchedCount === 0) throw itemNotFound(storeName, itemId);
   }
 
+  /** Deletes every item and tombstone of an account, leaving nothing for other devices to sync. */
+  async deleteAllForUser(userId: string): Promise<number> {
+    const result = await this.lock.run(userId, () => this.items.deleteMany({ userId: new Types.ObjectId(userId) }));
+    return result.deletedCount;
+  }
+
   /**
    * Applies up to 50 writes with one unordered bulk write, each under the
    * same Last-Write-Wins rule as a single PUT. Items are validated one by

@@ -23,3 +23,8 @@ export class MessageResponseDto {
   @ApiProperty({ example: 'Password changed' })
   message: string;
 }
+
+export class ResetTokenValidDto {
+  @ApiProperty({ example: true })
+  valid: true;
+}
