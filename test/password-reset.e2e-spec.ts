@@ -61,6 +61,52 @@ describe('Password reset (e2e)', () => {
       expect(message.html).toContain(`href="${link.href.replace(/&/g, '&amp;')}"`);
     });
 
+    it('writes Spanish email for Accept-Language: es', async () => {
+      const account = await registerAccount(testApp.http);
+
+      const alreadyReceived = inbox.messages.length;
+      const response = await testApp.http
+        .post('/auth/forgot-password')
+        .set('Accept-Language', 'es')
+        .send({ email: account.email })
+        .expect(200);
+      expect(response.body).toEqual({ message: FORGOT_PASSWORD_MESSAGE });
+
+      const message = await inbox.waitForMessageTo(account.email, alreadyReceived);
+      expect(message.language).toBe('es');
+      expect(message.subject).toBe('Restablece tu contraseña de Tools Sync');
+      expect(message.text).toContain('Recibimos una solicitud para restablecer la contraseña');
+      expect(message.text).toContain('válido durante 1 hora');
+      expect(message.text).toContain('se borrarán todos los documentos sincronizados');
+      expect(message.html).toContain('<div lang="es">');
+      expect(message.html).toContain('Recibimos una solicitud para restablecer la contraseña');
+      expect(message.html).toContain('se borrarán todos los documentos sincronizados');
+
+      const link = resetLinkIn(message);
+      expect(`${link.origin}${link.pathname}`).toBe(`${FRONTEND_URL}/reset-account`);
+      expect(link.searchParams.get('email')).toBe(account.email);
+      expect(message.html).toContain(`href="${link.href.replace(/&/g, '&amp;')}"`);
+      await testApp.http
+        .post('/auth/verify-reset-token')
+        .send({ email: account.email, token: link.searchParams.get('token') })
+        .expect(200, { valid: true });
+    });
+
+    it('falls back to English for other languages', async () => {
+      const account = await registerAccount(testApp.http);
+
+      const alreadyReceived = inbox.messages.length;
+      await testApp.http
+        .post('/auth/forgot-password')
+        .set('Accept-Language', 'fr-FR, fr;q=0.9')
+        .send({ email: account.email })
+        .expect(200);
+
+      const message = await inbox.waitForMessageTo(account.email, alreadyReceived);
+      expect(message.language).toBe('en');
+      expect(message.subject).toBe('Reset your Tools Sync password');
+    });
+
     it('stores only a hash of the token', async () => {
       const account = await registerAccount(testApp.http);
       const token = await requestResetToken(account.email);

@@ -5,6 +5,7 @@ import { Model, Types } from 'mongoose';
 import { KeyedLock } from '../common/concurrency/keyed-lock';
 import { ApiException, ErrorCode } from '../common/errors/api-exception';
 import { Configuration } from '../config/configuration';
+import { EmailLanguage } from '../mail/email-language';
 import { MailService } from '../mail/mail.service';
 import { VaultService } from '../vault/vault.service';
 import { AuthService, SignInResult } from './auth.service';
@@ -53,10 +54,11 @@ export class PasswordResetService implements BeforeApplicationShutdown {
   /**
    * Starts a reset for the account of `email` and returns before any lookup,
    * so neither the response nor its timing shows whether the account
-   * exists. Failures are logged, because nothing awaits the result.
+   * exists. The email is written in `language`. Failures are logged,
+   * because nothing awaits the result.
    */
-  requestReset(email: string): void {
-    const request = this.issueAndSend(email).catch((error: unknown) => {
+  requestReset(email: string, language: EmailLanguage): void {
+    const request = this.issueAndSend(email, language).catch((error: unknown) => {
       this.logger.error(`Password-reset request failed: ${describeError(error)}`);
     });
     this.requestsInProgress.add(request);
@@ -100,7 +102,7 @@ export class PasswordResetService implements BeforeApplicationShutdown {
     return this.auth.signIn(user, userAgent);
   }
 
-  private async issueAndSend(email: string): Promise<void> {
+  private async issueAndSend(email: string, language: EmailLanguage): Promise<void> {
     const user = await this.users.findOne({ email });
     if (!user) {
       this.logger.log('Password reset requested for an unknown email, so no email was sent');
@@ -108,7 +110,7 @@ export class PasswordResetService implements BeforeApplicationShutdown {
     }
 
     const token = await this.issueToken(user._id);
-    const message = buildPasswordResetEmail(buildResetLink(this.frontendUrl, user.email, token), this.ttlMinutes);
+    const message = buildPasswordResetEmail(buildResetLink(this.frontendUrl, user.email, token), this.ttlMinutes, language);
     const { delivered } = await this.mail.send({ to: user.email, ...message });
     if (delivered) this.logger.log(`Sent password-reset email to user ${String(user._id)}`);
   }

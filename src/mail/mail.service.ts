@@ -9,6 +9,8 @@ export interface OutgoingMail {
   subject: string;
   text: string;
   html: string;
+  /** BCP 47 tag of the content, sent as the Content-Language header. */
+  language: string;
 }
 
 export interface MailResult {
@@ -31,7 +33,8 @@ export class MailService {
 
   /** Sends one message; rejects with nodemailer's error when the SMTP server refuses it or cannot be reached. */
   async send(mail: OutgoingMail): Promise<MailResult> {
-    await this.mailer.sendMail(mail);
+    const { language, ...content } = mail;
+    await this.mailer.sendMail({ ...content, headers: { 'Content-Language': language } });
     if (!this.hasSmtpServer) {
       this.logger.warn(`SMTP_HOST is unset, so the email "${mail.subject}" was not delivered`);
     }

@@ -6,6 +6,8 @@ export interface ReceivedMail {
   /** Envelope recipients, as the SMTP client sent them in RCPT TO. */
   recipients: string[];
   subject: string;
+  /** Value of the Content-Language header, or '' when absent. */
+  language: string;
   text: string;
   html: string;
 }
@@ -32,6 +34,7 @@ export class SmtpInbox {
             inbox.receive({
               recipients: session.envelope.rcptTo.map((recipient) => recipient.address),
               subject: parsed.subject ?? '',
+              language: String(parsed.headers.get('content-language') ?? ''),
               text: parsed.text ?? '',
               html: typeof parsed.html === 'string' ? parsed.html : '',
             });
