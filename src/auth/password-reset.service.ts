@@ -3,10 +3,11 @@ import { ConfigService } from '@nestjs/config';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
 import { KeyedLock } from '../common/concurrency/keyed-lock';
+import { describeError } from '../common/logging/describe-error';
 import { ApiException, ErrorCode } from '../common/errors/api-exception';
 import { Configuration } from '../config/configuration';
 import { EmailLanguage } from '../mail/email-language';
-import { MailService } from '../mail/mail.service';
+import { MailResult, MailService } from '../mail/mail.service';
 import { VaultService } from '../vault/vault.service';
 import { AuthService, SignInResult } from './auth.service';
 import { ResetAccountDto } from './dto/auth.dto';
@@ -59,7 +60,7 @@ export class PasswordResetService implements BeforeApplicationShutdown {
    */
   requestReset(email: string, language: EmailLanguage): void {
     const request = this.issueAndSend(email, language).catch((error: unknown) => {
-      this.logger.error(`Password-reset request failed: ${describeError(error)}`);
+      this.logger.error(`Password-reset request failed: ${describeError(error, [email])}`);
     });
     this.requestsInProgress.add(request);
     void request.finally(() => this.requestsInProgress.delete(request));
@@ -109,10 +110,29 @@ export class PasswordResetService implements BeforeApplicationShutdown {
       return;
     }
 
+    const userId = String(user._id);
     const token = await this.issueToken(user._id);
-    const message = buildPasswordResetEmail(buildResetLink(this.frontendUrl, user.email, token), this.ttlMinutes, language);
-    const { delivered } = await this.mail.send({ to: user.email, ...message });
-    if (delivered) this.logger.log(`Sent password-reset email to user ${String(user._id)}`);
+    const link = buildResetLink(this.frontendUrl, user.email, token);
+    const message = buildPasswordResetEmail(link, this.ttlMinutes, language);
+
+    let result: MailResult;
+    try {
+      result = await this.mail.send({ to: user.email, ...message });
+    } catch (error) {
+      // Logged here, where the token, link and address are known, so that the log line can mask them.
+      this.logger.error(
+        `Sending the password-reset email to user ${userId} failed: ${describeError(error, [token, link, user.email])}`,
+      );
+      return;
+    }
+
+    if (result.delivered) {
+      this.logger.log(`Sent password-reset email to user ${userId}`);
+    } else {
+      this.logger.warn(
+        `SMTP_HOST is unset, so the password-reset email to user ${userId} was written to the development outbox file ${result.outboxFile} instead of being sent`,
+      );
+    }
   }
 
   /** Stores a new token for the account, replacing its earlier one, and removes every expired token. */
@@ -156,8 +176,4 @@ function invalidResetToken(): ApiException {
     ErrorCode.InvalidResetToken,
     'This reset link is invalid, already used or expired. Request a new one.',
   );
-}
-
-function describeError(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }

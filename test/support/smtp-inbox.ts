@@ -83,7 +83,7 @@ export class SmtpInbox {
 }
 
 /** Finds the password-reset link in a message's plain-text body. */
-export function resetLinkIn(message: ReceivedMail): URL {
+export function resetLinkIn(message: Pick<ReceivedMail, 'text'>): URL {
   const match = /https?:\/\/\S*\/reset-account\?\S+/.exec(message.text);
   if (!match) throw new Error(`No reset link in the email text:\n${message.text}`);
   return new URL(match[0]);
