@@ -82,11 +82,21 @@ export class PasswordResetService implements BeforeApplicationShutdown {
    * when `newVaultSalt` is sent, as on a password change.
    */
   async resetAccount(dto: ResetAccountDto, userAgent?: string): Promise<SignInResult> {
+    // FerretDB 1.x has no transactions, so a crash can stop a reset after any
+    // step. The order keeps every such state recoverable with a new link:
+    // 1. The token is used up first, so two requests with one link cannot
+    //    both reset. After a crash the person requests a new link, which
+    //    forgot-password always issues.
+    // 2. Sessions are revoked before the vault is erased, so no device can
+    //    refresh and push items encrypted with the old key into the new vault.
+    // 3. The password changes last. Until then only the forgotten password
+    //    works, so the person requests a new link and the reset runs again,
+    //    and every step is safe to repeat. Once the new password works, the
+    //    vault is already empty, so the client never loads items that the new
+    //    key cannot decrypt.
     const user = await this.consumeToken(dto.email, dto.token);
     const userId = String(user._id);
 
-    // Sessions go first, so a failure in a later step leaves no device signed
-    // in, and the user can request a new link.
     const revokedSessions = await this.sessions.revokeAllForUser(user._id);
     // NOTE: access tokens are not checked against their session, so a device
     // with an unexpired one may still write to the vault until it expires
