@@ -1,6 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { AddressInfo, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { Types } from 'mongoose';
+import * as tokenHash from '../src/auth/token-hash';
 import { refreshCookieOf, registerAccount, TestAccount, uniqueEmail } from './support/accounts';
+import { LogCapture } from './support/log-capture';
 import { ReceivedMail, resetLinkIn, SmtpInbox } from './support/smtp-inbox';
 import { createTestApp, TestApp } from './support/test-app';
 import { itemBody } from './support/vault-fixtures';
@@ -59,6 +65,52 @@ describe('Password reset (e2e)', () => {
       expect(link.searchParams.get('email')).toBe(account.email);
       expect(link.searchParams.get('token')).toMatch(/^[A-Za-z0-9_-]{43}$/);
       expect(message.html).toContain(`href="${link.href.replace(/&/g, '&amp;')}"`);
+    });
+
+    it('writes Spanish email for Accept-Language: es', async () => {
+      const account = await registerAccount(testApp.http);
+
+      const alreadyReceived = inbox.messages.length;
+      const response = await testApp.http
+        .post('/auth/forgot-password')
+        .set('Accept-Language', 'es')
+        .send({ email: account.email })
+        .expect(200);
+      expect(response.body).toEqual({ message: FORGOT_PASSWORD_MESSAGE });
+
+      const message = await inbox.waitForMessageTo(account.email, alreadyReceived);
+      expect(message.language).toBe('es');
+      expect(message.subject).toBe('Restablece tu contraseña de Tools Sync');
+      expect(message.text).toContain('Recibimos una solicitud para restablecer la contraseña');
+      expect(message.text).toContain('válido durante 1 hora');
+      expect(message.text).toContain('se borrarán todos los documentos sincronizados');
+      expect(message.html).toContain('<div lang="es">');
+      expect(message.html).toContain('Recibimos una solicitud para restablecer la contraseña');
+      expect(message.html).toContain('se borrarán todos los documentos sincronizados');
+
+      const link = resetLinkIn(message);
+      expect(`${link.origin}${link.pathname}`).toBe(`${FRONTEND_URL}/reset-account`);
+      expect(link.searchParams.get('email')).toBe(account.email);
+      expect(message.html).toContain(`href="${link.href.replace(/&/g, '&amp;')}"`);
+      await testApp.http
+        .post('/auth/verify-reset-token')
+        .send({ email: account.email, token: link.searchParams.get('token') })
+        .expect(200, { valid: true });
+    });
+
+    it('falls back to English for other languages', async () => {
+      const account = await registerAccount(testApp.http);
+
+      const alreadyReceived = inbox.messages.length;
+      await testApp.http
+        .post('/auth/forgot-password')
+        .set('Accept-Language', 'fr-FR, fr;q=0.9')
+        .send({ email: account.email })
+        .expect(200);
+
+      const message = await inbox.waitForMessageTo(account.email, alreadyReceived);
+      expect(message.language).toBe('en');
+      expect(message.subject).toBe('Reset your Tools Sync password');
     });
 
     it('stores only a hash of the token', async () => {
@@ -378,3 +430,137 @@ describe('Password reset rate limit (e2e)', () => {
     expect(Number(response.headers['retry-after'])).toBeGreaterThan(0);
   });
 });
+
+describe('Password reset without SMTP (e2e)', () => {
+  let outboxDir: string;
+  let testApp: TestApp;
+  let logs: LogCapture;
+
+  beforeAll(async () => {
+    outboxDir = await mkdtemp(join(tmpdir(), 'reset-outbox-'));
+    testApp = await createTestApp({ MAIL_OUTBOX_DIR: outboxDir, FRONTEND_URL });
+  });
+
+  beforeEach(() => {
+    logs = LogCapture.start();
+  });
+
+  afterEach(() => {
+    logs.restore();
+  });
+
+  afterAll(async () => {
+    await testApp.close();
+    await rm(outboxDir, { recursive: true, force: true });
+  });
+
+  it('writes the email to the outbox', async () => {
+    const account = await registerAccount(testApp.http);
+
+    const response = await testApp.http
+      .post('/auth/forgot-password')
+      .set('Accept-Language', 'es-419;q=0.9, en;q=0.8')
+      .send({ email: account.email })
+      .expect(200);
+    expect(response.body).toEqual({ message: FORGOT_PASSWORD_MESSAGE });
+
+    const line = await logs.waitForLine(/development outbox/);
+    expect(line).toContain(`user ${account.userId}`);
+    const file = /development outbox file (\S+)/.exec(line)?.[1];
+    expect(file).toBeDefined();
+    expect(dirname(file!)).toBe(outboxDir);
+    expect(line).not.toContain(account.email);
+
+    const content = await readFile(file!, 'utf8');
+    expect(content.startsWith('DEVELOPMENT OUTBOX: this email was not sent, because SMTP_HOST is unset.\n')).toBe(true);
+    expect(content).toContain(`\nTo: ${account.email}\n`);
+    expect(content).toContain('\nSubject: Restablece tu contraseña de Tools Sync\n');
+    expect(content).toContain('\nContent-Language: es\n');
+    expect(content).toContain('----- text/plain -----\n');
+    expect(content).toContain('----- text/html -----\n<div lang="es">');
+
+    const link = resetLinkIn({ text: content });
+    expect(`${link.origin}${link.pathname}`).toBe(`${FRONTEND_URL}/reset-account`);
+    expect(link.searchParams.get('email')).toBe(account.email);
+    expect(content).toContain(`href="${link.href.replace(/&/g, '&amp;')}"`);
+    const token = link.searchParams.get('token')!;
+    expect(logs.text).not.toContain(token);
+    expect(logs.text).not.toContain('reset-account?');
+
+    const newPassword = randomBytes(16).toString('hex');
+    await testApp.http.post('/auth/reset-account').send({ email: account.email, token, newPassword }).expect(200);
+    await testApp.http.post('/auth/login').send({ email: account.email, password: newPassword }).expect(200);
+  });
+
+  it('writes nothing for an unknown email', async () => {
+    const before = await readdir(outboxDir);
+
+    await testApp.http.post('/auth/forgot-password').send({ email: uniqueEmail() }).expect(200);
+    await logs.waitForLine(/unknown email/);
+
+    expect(await readdir(outboxDir)).toEqual(before);
+  });
+});
+
+describe('Password reset with SMTP down (e2e)', () => {
+  let testApp: TestApp;
+  let logs: LogCapture;
+  let createdTokens: jest.SpyInstance<string, []>;
+
+  beforeAll(async () => {
+    // Nothing listens on a port that was just closed, so every connection is refused.
+    const closedPort = await findClosedPort();
+    testApp = await createTestApp({ SMTP_HOST: '127.0.0.1', SMTP_PORT: String(closedPort), FRONTEND_URL });
+  });
+
+  beforeEach(() => {
+    logs = LogCapture.start();
+    createdTokens = jest.spyOn(tokenHash, 'createOpaqueToken');
+  });
+
+  afterEach(() => {
+    createdTokens.mockRestore();
+    logs.restore();
+  });
+
+  afterAll(async () => {
+    await testApp.close();
+  });
+
+  it('answers as usual and logs no secret', async () => {
+    const account = await registerAccount(testApp.http);
+    const tokensBefore = createdTokens.mock.results.length;
+
+    const known = await testApp.http.post('/auth/forgot-password').send({ email: account.email });
+    const unknown = await testApp.http.post('/auth/forgot-password').send({ email: uniqueEmail() });
+
+    expect(known.status).toBe(200);
+    expect(known.body).toEqual({ message: FORGOT_PASSWORD_MESSAGE });
+    expect(unknown.status).toBe(known.status);
+    expect(unknown.body).toEqual(known.body);
+
+    const failure = await logs.waitForLine(/password-reset email to user \S+ failed/);
+    expect(failure).toMatch(/^ERROR /);
+    expect(failure).toContain(`user ${account.userId}`);
+    expect(failure).toContain('ECONNREFUSED');
+
+    // The spy saw the token that was stored: its hash is in the database.
+    const resetTokens = createdTokens.mock.results.slice(tokensBefore).map((result) => result.value as string);
+    expect(resetTokens).toHaveLength(1);
+    const stored = await testApp.connection.collection('password_resets').findOne({ userId: new Types.ObjectId(account.userId) });
+    expect(stored?.tokenHash).toBe(tokenHash.hashToken(resetTokens[0]));
+
+    expect(logs.text).not.toContain(resetTokens[0]);
+    expect(logs.text).not.toContain('reset-account?');
+    expect(logs.text).not.toContain(account.email);
+    expect(logs.text).not.toContain(encodeURIComponent(account.email));
+  });
+});
+
+async function findClosedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+  return port;
+}

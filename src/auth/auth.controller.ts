@@ -1,10 +1,11 @@
-import { Body, Controller, HttpCode, HttpStatus, Post, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiCookieAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Headers, HttpCode, HttpStatus, Post, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiCookieAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AuthenticatedUser, CurrentUser } from '../common/auth/current-user.decorator';
 import { Public } from '../common/auth/public.decorator';
 import { RateLimit } from '../common/http/rate-limit';
 import { ApiErrors } from '../common/swagger/api-error-response';
+import { chooseEmailLanguage } from '../mail/email-language';
 import { AuthService, SignInResult } from './auth.service';
 import { AuthResponseDto, MessageResponseDto, ResetTokenValidDto } from './dto/auth-responses.dto';
 import {
@@ -116,10 +117,16 @@ export class AuthController {
     summary: 'Email a password-reset link if an account has this email',
     description: 'Returns the same message whether or not the account exists; the email is sent in the background.',
   })
+  @ApiHeader({
+    name: 'Accept-Language',
+    required: false,
+    description: 'Language of the email: Spanish when `es` (or a regional `es-*`) ranks above English, English otherwise.',
+  })
   @ApiOkResponse({ type: MessageResponseDto })
   @ApiErrors([HttpStatus.UNPROCESSABLE_ENTITY, 'VALIDATION_FAILED'], [HttpStatus.TOO_MANY_REQUESTS, 'RATE_LIMITED'])
-  forgotPassword(@Body() dto: ForgotPasswordDto): MessageResponseDto {
-    this.passwordReset.requestReset(dto.email);
+  forgotPassword(@Body() dto: ForgotPasswordDto, @Headers('accept-language') acceptLanguage?: string): MessageResponseDto {
+    // The header is read here because the email is written after the response, when the request is gone.
+    this.passwordReset.requestReset(dto.email, chooseEmailLanguage(acceptLanguage));
     return { message: FORGOT_PASSWORD_MESSAGE };
   }
 

@@ -44,3 +44,43 @@ describe('buildPasswordResetEmail', () => {
     expect(buildPasswordResetEmail(link, 60).text).toContain('erases every document');
   });
 });
+
+describe('buildPasswordResetEmail in Spanish', () => {
+  const link = 'https://example.com/reset-account?token=abc&email=a%40b.c';
+  const email = buildPasswordResetEmail(link, 60, 'es');
+
+  it('writes subject and bodies in Spanish', () => {
+    expect(email.language).toBe('es');
+    expect(email.subject).toBe('Restablece tu contraseña de Tools Sync');
+    expect(email.text).toContain('restablecer la contraseña de tu cuenta');
+    expect(email.html).toContain('<div lang="es">');
+    expect(email.html).toContain('restablecer la contraseña de tu cuenta');
+  });
+
+  it('puts the link in both bodies', () => {
+    expect(email.text).toContain(link);
+    expect(email.html).toContain('href="https://example.com/reset-account?token=abc&amp;email=a%40b.c"');
+  });
+
+  it('warns that the vault is erased', () => {
+    expect(email.text).toContain('se borrarán todos los documentos sincronizados');
+    expect(email.html).toContain('se borrarán todos los documentos sincronizados');
+  });
+
+  it.each([
+    [60, 'durante 1 hora:'],
+    [120, 'durante 2 horas:'],
+    [30, 'durante 30 minutos:'],
+    [90, 'durante 90 minutos:'],
+  ])('states a lifetime of %i minutes', (minutes, phrase) => {
+    const localised = buildPasswordResetEmail(link, minutes, 'es');
+    expect(localised.text).toContain(phrase);
+    expect(localised.html).toContain(phrase);
+  });
+
+  it('escapes markup in the HTML body', () => {
+    const escaped = buildPasswordResetEmail('https://example.com/"><script>', 60, 'es');
+    expect(escaped.html).not.toContain('<script>');
+    expect(escaped.html).toContain('&quot;&gt;&lt;script&gt;');
+  });
+});

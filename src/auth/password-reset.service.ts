@@ -3,9 +3,11 @@ import { ConfigService } from '@nestjs/config';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
 import { KeyedLock } from '../common/concurrency/keyed-lock';
+import { describeError } from '../common/logging/describe-error';
 import { ApiException, ErrorCode } from '../common/errors/api-exception';
 import { Configuration } from '../config/configuration';
-import { MailService } from '../mail/mail.service';
+import { EmailLanguage } from '../mail/email-language';
+import { MailResult, MailService } from '../mail/mail.service';
 import { VaultService } from '../vault/vault.service';
 import { AuthService, SignInResult } from './auth.service';
 import { ResetAccountDto } from './dto/auth.dto';
@@ -53,11 +55,12 @@ export class PasswordResetService implements BeforeApplicationShutdown {
   /**
    * Starts a reset for the account of `email` and returns before any lookup,
    * so neither the response nor its timing shows whether the account
-   * exists. Failures are logged, because nothing awaits the result.
+   * exists. The email is written in `language`. Failures are logged,
+   * because nothing awaits the result.
    */
-  requestReset(email: string): void {
-    const request = this.issueAndSend(email).catch((error: unknown) => {
-      this.logger.error(`Password-reset request failed: ${describeError(error)}`);
+  requestReset(email: string, language: EmailLanguage): void {
+    const request = this.issueAndSend(email, language).catch((error: unknown) => {
+      this.logger.error(`Password-reset request failed: ${describeError(error, [email])}`);
     });
     this.requestsInProgress.add(request);
     void request.finally(() => this.requestsInProgress.delete(request));
@@ -79,11 +82,21 @@ export class PasswordResetService implements BeforeApplicationShutdown {
    * when `newVaultSalt` is sent, as on a password change.
    */
   async resetAccount(dto: ResetAccountDto, userAgent?: string): Promise<SignInResult> {
+    // FerretDB 1.x has no transactions, so a crash can stop a reset after any
+    // step. The order keeps every such state recoverable with a new link:
+    // 1. The token is used up first, so two requests with one link cannot
+    //    both reset. After a crash the person requests a new link, which
+    //    forgot-password always issues.
+    // 2. Sessions are revoked before the vault is erased, so no device can
+    //    refresh and push items encrypted with the old key into the new vault.
+    // 3. The password changes last. Until then only the forgotten password
+    //    works, so the person requests a new link and the reset runs again,
+    //    and every step is safe to repeat. Once the new password works, the
+    //    vault is already empty, so the client never loads items that the new
+    //    key cannot decrypt.
     const user = await this.consumeToken(dto.email, dto.token);
     const userId = String(user._id);
 
-    // Sessions go first, so a failure in a later step leaves no device signed
-    // in, and the user can request a new link.
     const revokedSessions = await this.sessions.revokeAllForUser(user._id);
     // NOTE: access tokens are not checked against their session, so a device
     // with an unexpired one may still write to the vault until it expires
@@ -100,17 +113,36 @@ export class PasswordResetService implements BeforeApplicationShutdown {
     return this.auth.signIn(user, userAgent);
   }
 
-  private async issueAndSend(email: string): Promise<void> {
+  private async issueAndSend(email: string, language: EmailLanguage): Promise<void> {
     const user = await this.users.findOne({ email });
     if (!user) {
       this.logger.log('Password reset requested for an unknown email, so no email was sent');
       return;
     }
 
+    const userId = String(user._id);
     const token = await this.issueToken(user._id);
-    const message = buildPasswordResetEmail(buildResetLink(this.frontendUrl, user.email, token), this.ttlMinutes);
-    const { delivered } = await this.mail.send({ to: user.email, ...message });
-    if (delivered) this.logger.log(`Sent password-reset email to user ${String(user._id)}`);
+    const link = buildResetLink(this.frontendUrl, user.email, token);
+    const message = buildPasswordResetEmail(link, this.ttlMinutes, language);
+
+    let result: MailResult;
+    try {
+      result = await this.mail.send({ to: user.email, ...message });
+    } catch (error) {
+      // Logged here, where the token, link and address are known, so that the log line can mask them.
+      this.logger.error(
+        `Sending the password-reset email to user ${userId} failed: ${describeError(error, [token, link, user.email])}`,
+      );
+      return;
+    }
+
+    if (result.delivered) {
+      this.logger.log(`Sent password-reset email to user ${userId}`);
+    } else {
+      this.logger.warn(
+        `SMTP_HOST is unset, so the password-reset email to user ${userId} was written to the development outbox file ${result.outboxFile} instead of being sent`,
+      );
+    }
   }
 
   /** Stores a new token for the account, replacing its earlier one, and removes every expired token. */
@@ -154,8 +186,4 @@ function invalidResetToken(): ApiException {
     ErrorCode.InvalidResetToken,
     'This reset link is invalid, already used or expired. Request a new one.',
   );
-}
-
-function describeError(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { loadConfiguration } from './configuration';
 
 const PRODUCTION = {
@@ -36,6 +37,17 @@ describe('loadConfiguration', () => {
 
     expect(config.database.uri).toBeUndefined();
     expect(config.mail.smtp).toBeUndefined();
+  });
+
+  it('uses the outbox in the working directory without SMTP', () => {
+    expect(loadConfiguration({}).mail.outboxDir).toBe(join(process.cwd(), '.tmp', 'outbox'));
+    expect(loadConfiguration({ MAIL_OUTBOX_DIR: '/var/tmp/mail' }).mail.outboxDir).toBe('/var/tmp/mail');
+  });
+
+  it('disables the outbox when SMTP is set', () => {
+    const config = loadConfiguration({ SMTP_HOST: '127.0.0.1', MAIL_OUTBOX_DIR: '/var/tmp/mail' });
+    expect(config.mail.outboxDir).toBeUndefined();
+    expect(loadConfiguration(PRODUCTION).mail.outboxDir).toBeUndefined();
   });
 
   it('lists every invalid variable in one error', () => {

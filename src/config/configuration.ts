@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
 import { EnvironmentVariables, NodeEnvironment, parseEnvironment } from './environment';
 
 export interface HttpConfig {
@@ -48,6 +49,11 @@ export interface MailConfig {
     password?: string;
   };
   from: string;
+  /**
+   * Absolute path of the development outbox folder, set only when SMTP is
+   * not configured (never in production, which requires SMTP_HOST).
+   */
+  outboxDir?: string;
 }
 
 /** Typed application settings, built once at start-up from the environment. */
@@ -108,6 +114,7 @@ function buildMailConfig(env: EnvironmentVariables): MailConfig {
     frontendUrl: env.FRONTEND_URL.replace(/\/+$/, ''),
     smtp,
     from: env.SMTP_FROM ?? 'Tools Sync <no-reply@localhost>',
+    outboxDir: smtp ? undefined : resolve(env.MAIL_OUTBOX_DIR),
   };
 }
 

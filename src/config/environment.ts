@@ -149,6 +149,10 @@ export class EnvironmentVariables {
   @IsString()
   SMTP_PASS?: string;
 
+  /** Folder for the development outbox, used only while SMTP_HOST is unset. A relative path starts at the working directory. */
+  @IsString()
+  MAIL_OUTBOX_DIR = '.tmp/outbox';
+
   @IsOptional()
   @IsEmail({ allow_display_name: true }, { message: 'SMTP_FROM must be an address such as "Tools <no-reply@example.com>"' })
   SMTP_FROM?: string;

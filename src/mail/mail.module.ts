@@ -7,7 +7,7 @@ import { MailService } from './mail.service';
 /**
  * Builds the nodemailer transport. Without SMTP_HOST (allowed outside
  * production) messages go to nodemailer's JSON transport, which renders them
- * and sends nothing, so the rest of the app runs without a mail server.
+ * and sends nothing, and MailService writes them to the development outbox.
  */
 export function buildMailerOptions(mail: MailConfig): MailerOptions {
   const defaults = {

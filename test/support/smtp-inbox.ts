@@ -6,6 +6,8 @@ export interface ReceivedMail {
   /** Envelope recipients, as the SMTP client sent them in RCPT TO. */
   recipients: string[];
   subject: string;
+  /** Value of the Content-Language header, or '' when absent. */
+  language: string;
   text: string;
   html: string;
 }
@@ -32,6 +34,7 @@ export class SmtpInbox {
             inbox.receive({
               recipients: session.envelope.rcptTo.map((recipient) => recipient.address),
               subject: parsed.subject ?? '',
+              language: String(parsed.headers.get('content-language') ?? ''),
               text: parsed.text ?? '',
               html: typeof parsed.html === 'string' ? parsed.html : '',
             });
@@ -80,7 +83,7 @@ export class SmtpInbox {
 }
 
 /** Finds the password-reset link in a message's plain-text body. */
-export function resetLinkIn(message: ReceivedMail): URL {
+export function resetLinkIn(message: Pick<ReceivedMail, 'text'>): URL {
   const match = /https?:\/\/\S*\/reset-account\?\S+/.exec(message.text);
   if (!match) throw new Error(`No reset link in the email text:\n${message.text}`);
   return new URL(match[0]);
