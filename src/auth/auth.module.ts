@@ -5,6 +5,9 @@ import { MongooseModule } from '@nestjs/mongoose';
 import { PassportModule } from '@nestjs/passport';
 import { KeyedLock } from '../common/concurrency/keyed-lock';
 import { Configuration } from '../config/configuration';
+import { VaultModule } from '../vault/vault.module';
+import { AccountController } from './account.controller';
+import { AccountService } from './account.service';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { JwtStrategy } from './jwt.strategy';
@@ -12,11 +15,14 @@ import { PasswordHasher } from './password-hasher.service';
 import { RefreshCookie } from './refresh-cookie';
 import { Session, SessionSchema } from './schemas/session.schema';
 import { User, UserSchema } from './schemas/user.schema';
+import { SessionStatusCache } from './session-status-cache';
+import { SessionsController } from './sessions.controller';
 import { SessionsService } from './sessions.service';
 
 @Module({
   imports: [
     PassportModule,
+    VaultModule,
     JwtModule.registerAsync({
       inject: [ConfigService],
       useFactory: (config: ConfigService<Configuration, true>) => {
@@ -32,8 +38,8 @@ import { SessionsService } from './sessions.service';
       { name: Session.name, schema: SessionSchema },
     ]),
   ],
-  controllers: [AuthController],
-  providers: [AuthService, SessionsService, PasswordHasher, RefreshCookie, JwtStrategy, KeyedLock],
+  controllers: [AuthController, SessionsController, AccountController],
+  providers: [AuthService, AccountService, SessionsService, SessionStatusCache, PasswordHasher, RefreshCookie, JwtStrategy, KeyedLock],
   exports: [AuthService, SessionsService, PasswordHasher, MongooseModule],
 })
 export class AuthModule {}

@@ -29,6 +29,7 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
 
   override handleRequest<TUser>(error: unknown, user: TUser, info: unknown, context: ExecutionContext): TUser {
     if (user && !error) return user;
+    if (error instanceof ApiException) throw error;
 
     // Compared by name: passport-jwt may load its own copy of jsonwebtoken, where instanceof fails.
     if (info instanceof Error && info.name === 'TokenExpiredError') {

@@ -164,6 +164,16 @@ export class VaultService {
     });
   }
 
+  /**
+   * Deletes every item and tombstone of the user. Runs under the user's
+   * lock, so a write already in progress finishes first instead of leaving
+   * an item behind.
+   */
+  async deleteAllOfUser(userId: string): Promise<number> {
+    const result = await this.lock.run(userId, () => this.items.deleteMany({ userId: new Types.ObjectId(userId) }));
+    return result.deletedCount;
+  }
+
   /** Returns the writes that lost to a newer stored copy. */
   private async bulkUpsert(owner: Types.ObjectId, writes: AcceptedWrite[]): Promise<AcceptedWrite[]> {
     const operations: AnyBulkWriteOperation<VaultItem>[] = writes.map(({ item, size }) => ({

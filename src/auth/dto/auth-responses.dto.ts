@@ -23,3 +23,8 @@ export class MessageResponseDto {
   @ApiProperty({ example: 'Password changed' })
   message: string;
 }
+
+export class ChangePasswordResponseDto extends AuthResponseDto {
+  @ApiProperty({ example: 'Password changed' })
+  message: string;
+}

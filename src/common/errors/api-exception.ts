@@ -13,6 +13,8 @@ export enum ErrorCode {
   TokenExpired = 'TOKEN_EXPIRED',
   InvalidRefreshToken = 'INVALID_REFRESH_TOKEN',
   InvalidResetToken = 'INVALID_RESET_TOKEN',
+  SessionNotFound = 'SESSION_NOT_FOUND',
+  ForbiddenKey = 'FORBIDDEN_KEY',
   ItemNotFound = 'ITEM_NOT_FOUND',
   RouteNotFound = 'ROUTE_NOT_FOUND',
   Conflict = 'CONFLICT',
