@@ -3,9 +3,10 @@ import { ConfigService } from '@nestjs/config';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import cookieParser from 'cookie-parser';
-import helmet from 'helmet';
 import { REFRESH_COOKIE_NAME } from './auth/refresh-cookie';
+import { rejectForbiddenKeys, requireJsonBody } from './common/http/body-guards';
 import { mapBodyParserErrors } from './common/http/body-parser-errors';
+import { API_DOCS_PATH, securityHeaders } from './common/http/security-headers';
 import { createValidationPipe } from './common/validation/validation.pipe';
 import { Configuration } from './config/configuration';
 import { SERVICE_VERSION } from './service-info';
@@ -24,11 +25,14 @@ export function configureApp(app: NestExpressApplication): void {
 
   app.disable('x-powered-by');
   app.set('trust proxy', http.trustProxy);
+  // Headers and CORS come before the body parser, so its error responses carry them too.
+  app.use(securityHeaders());
+  app.enableCors({ origin: http.corsOrigin, credentials: true });
+  app.use(requireJsonBody);
   app.useBodyParser('json', { limit: Math.ceil((maxItemBytes * 4) / 3) + BODY_OVERHEAD_BYTES });
   app.use(mapBodyParserErrors);
-  app.use(helmet());
+  app.use(rejectForbiddenKeys);
   app.use(cookieParser());
-  app.enableCors({ origin: http.corsOrigin, credentials: true });
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
 
@@ -50,5 +54,5 @@ export function setUpApiDocs(app: INestApplication): void {
       .addCookieAuth(REFRESH_COOKIE_NAME)
       .build(),
   );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  SwaggerModule.setup(API_DOCS_PATH.slice(1), app, document, { jsonDocumentUrl: `${API_DOCS_PATH.slice(1)}-json` });
 }

@@ -15,6 +15,7 @@ export enum ErrorCode {
   InvalidResetToken = 'INVALID_RESET_TOKEN',
   SessionNotFound = 'SESSION_NOT_FOUND',
   ForbiddenKey = 'FORBIDDEN_KEY',
+  UnsupportedMediaType = 'UNSUPPORTED_MEDIA_TYPE',
   ItemNotFound = 'ITEM_NOT_FOUND',
   RouteNotFound = 'ROUTE_NOT_FOUND',
   Conflict = 'CONFLICT',
