@@ -3,10 +3,13 @@ import { ConfigService } from '@nestjs/config';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import cookieParser from 'cookie-parser';
+import { Logger } from 'nestjs-pino';
 import { REFRESH_COOKIE_NAME } from './auth/refresh-cookie';
 import { rejectForbiddenKeys, requireJsonBody } from './common/http/body-guards';
 import { mapBodyParserErrors } from './common/http/body-parser-errors';
 import { API_DOCS_PATH, securityHeaders } from './common/http/security-headers';
+import { REQUEST_ID_HEADER } from './common/logging/http-logger';
+import { HTTP_LOGGER } from './common/logging/logging.module';
 import { createValidationPipe } from './common/validation/validation.pipe';
 import { Configuration } from './config/configuration';
 import { SERVICE_VERSION } from './service-info';
@@ -23,11 +26,17 @@ export function configureApp(app: NestExpressApplication): void {
   const http = config.get('http', { infer: true });
   const { maxItemBytes } = config.get('vault', { infer: true });
 
+  app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
   app.set('trust proxy', http.trustProxy);
-  // Headers and CORS come before the body parser, so its error responses carry them too.
+  // Logging, headers and CORS come before the body parser, so its error responses get them too.
+  app.use(app.get(HTTP_LOGGER));
   app.use(securityHeaders());
-  app.enableCors({ origin: http.corsOrigin, credentials: true });
+  app.enableCors({
+    origin: http.corsOrigin,
+    credentials: true,
+    exposedHeaders: ['Retry-After', REQUEST_ID_HEADER],
+  });
   app.use(requireJsonBody);
   app.useBodyParser('json', { limit: Math.ceil((maxItemBytes * 4) / 3) + BODY_OVERHEAD_BYTES });
   app.use(mapBodyParserErrors);
