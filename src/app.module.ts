@@ -8,6 +8,7 @@ import { AuthModule } from './auth/auth.module';
 import { JwtAuthGuard } from './auth/jwt-auth.guard';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { buildThrottlers, RateLimitGuard } from './common/http/rate-limit';
+import { createThrottlerStorage } from './common/http/rate-limit-storage';
 import { Configuration, loadConfiguration } from './config/configuration';
 import { LoggingModule } from './common/logging/logging.module';
 import { DatabaseModule } from './database/database.module';
@@ -38,6 +39,7 @@ export class AppModule {
           inject: [ConfigService, Reflector],
           useFactory: (config: ConfigService<Configuration, true>, reflector: Reflector) => ({
             throttlers: buildThrottlers(config.get('rateLimits', { infer: true }), reflector),
+            storage: createThrottlerStorage(config.get('rateLimits', { infer: true })),
           }),
         }),
         LoggingModule.forRoot(logDestination),

@@ -28,7 +28,9 @@ export function configureApp(app: NestExpressApplication): void {
 
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
-  app.set('trust proxy', http.trustProxy);
+  // One hop: the client IP is the address the proxy appended last to X-Forwarded-For, which a
+  // client cannot forge; `true` would take the left-most entry, which the client controls.
+  app.set('trust proxy', http.trustProxy ? 1 : false);
   // Logging, headers and CORS come before the body parser, so its error responses get them too.
   app.use(app.get(HTTP_LOGGER));
   app.use(securityHeaders());

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiCookieAuth, ApiCreatedResponse, ApiOkResponse, ApiOpe
 import type { Request, Response } from 'express';
 import { AuthenticatedUser, CurrentUser } from '../common/auth/current-user.decorator';
 import { Public } from '../common/auth/public.decorator';
-import { RateLimit } from '../common/http/rate-limit';
+import { RateLimit, RateLimitPerAccount } from '../common/http/rate-limit';
 import { ApiErrors } from '../common/swagger/api-error-response';
 import { AuthService, SignInResult } from './auth.service';
 import { AuthResponseDto, ChangePasswordResponseDto, MessageResponseDto } from './dto/auth-responses.dto';
@@ -34,6 +34,7 @@ export class AuthController {
 
   @Public()
   @RateLimit('auth')
+  @RateLimitPerAccount()
   @Post('login')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Sign in on this device; sets the refresh cookie' })

@@ -31,6 +31,8 @@ const TEST_DEFAULTS: Record<string, string> = {
   RATE_LIMIT_API: '0',
   RATE_LIMIT_BATCH: '0',
   CORS_ORIGIN: 'http://localhost:5173',
+  // In-memory rate-limit counters, even when CI exports REDIS_URL for the Redis test.
+  REDIS_URL: '',
 };
 
 /** Returns a database name unique to this test file and run. */
