@@ -1,9 +1,8 @@
-import { HttpStatus, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { Model, Types } from 'mongoose';
-import { ApiException, ErrorCode } from '../common/errors/api-exception';
+import { Model } from 'mongoose';
 import { VaultService } from '../vault/vault.service';
-import { PasswordHasher } from './password-hasher.service';
+import { AuthService } from './auth.service';
 import { User } from './schemas/user.schema';
 import { SessionsService } from './sessions.service';
 
@@ -14,8 +13,8 @@ export class AccountService {
 
   constructor(
     @InjectModel(User.name) private readonly users: Model<User>,
+    private readonly auth: AuthService,
     private readonly sessions: SessionsService,
-    private readonly passwords: PasswordHasher,
     private readonly vault: VaultService,
   ) {}
 
@@ -25,14 +24,7 @@ export class AccountService {
    * tokens stop working before its data is removed.
    */
   async deleteAccount(userId: string, currentPassword: string): Promise<void> {
-    const user = Types.ObjectId.isValid(userId) ? await this.users.findById(userId) : null;
-    if (!user) throw new ApiException(HttpStatus.UNAUTHORIZED, ErrorCode.Unauthorized, 'Account no longer exists');
-
-    if (!(await this.passwords.verify(currentPassword, user.passwordHash))) {
-      this.logger.warn(`Rejected account deletion for user ${userId}: wrong password`);
-      // 403, not 401: the client signs out on any 401 other than TOKEN_EXPIRED.
-      throw new ApiException(HttpStatus.FORBIDDEN, ErrorCode.InvalidCurrentPassword, 'Current password is incorrect');
-    }
+    const user = await this.auth.requireCurrentPassword(userId, currentPassword, 'account deletion');
 
     await this.sessions.deleteAllOfUser(userId);
     const deletedItems = await this.vault.deleteAllOfUser(userId);

@@ -80,12 +80,7 @@ export class AuthService {
    * leaked.
    */
   async changePassword(userId: string, sessionId: string, dto: ChangePasswordDto): Promise<Required<SignInResult>> {
-    const user = await this.requireUser(userId);
-    if (!(await this.passwords.verify(dto.currentPassword, user.passwordHash))) {
-      this.logger.warn(`Rejected password change for user ${userId}: wrong current password`);
-      // 403, not 401: the client signs out on any 401 other than TOKEN_EXPIRED.
-      throw new ApiException(HttpStatus.FORBIDDEN, ErrorCode.InvalidCurrentPassword, 'Current password is incorrect');
-    }
+    const user = await this.requireCurrentPassword(userId, dto.currentPassword, 'password change');
 
     user.passwordHash = await this.passwords.hash(dto.newPassword);
     if (dto.newVaultSalt) user.vaultSalt = dto.newVaultSalt;
@@ -115,6 +110,17 @@ export class AuthService {
       body: { token: await this.signAccessToken(user, session), user: toUserDto(user) },
       refreshToken,
     };
+  }
+
+  /** Loads the user and checks the password they sent to confirm `action`; 403 when it is wrong. */
+  async requireCurrentPassword(userId: string, password: string, action: string): Promise<UserDocument> {
+    const user = await this.requireUser(userId);
+    if (!(await this.passwords.verify(password, user.passwordHash))) {
+      this.logger.warn(`Rejected ${action} for user ${userId}: wrong current password`);
+      // 403, not 401: the client signs out on any 401 other than TOKEN_EXPIRED.
+      throw new ApiException(HttpStatus.FORBIDDEN, ErrorCode.InvalidCurrentPassword, 'Current password is incorrect');
+    }
+    return user;
   }
 
   private async requireUser(userId: string): Promise<UserDocument> {
