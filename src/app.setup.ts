@@ -3,9 +3,13 @@ import { ConfigService } from '@nestjs/config';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import cookieParser from 'cookie-parser';
-import helmet from 'helmet';
+import { Logger } from 'nestjs-pino';
 import { REFRESH_COOKIE_NAME } from './auth/refresh-cookie';
+import { rejectForbiddenKeys, requireJsonBody } from './common/http/body-guards';
 import { mapBodyParserErrors } from './common/http/body-parser-errors';
+import { API_DOCS_PATH, securityHeaders } from './common/http/security-headers';
+import { REQUEST_ID_HEADER } from './common/logging/http-logger';
+import { HTTP_LOGGER } from './common/logging/logging.module';
 import { createValidationPipe } from './common/validation/validation.pipe';
 import { Configuration } from './config/configuration';
 import { SERVICE_VERSION } from './service-info';
@@ -22,13 +26,24 @@ export function configureApp(app: NestExpressApplication): void {
   const http = config.get('http', { infer: true });
   const { maxItemBytes } = config.get('vault', { infer: true });
 
+  app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
-  app.set('trust proxy', http.trustProxy);
+  // One hop: the client IP is the address the proxy appended last to X-Forwarded-For, which a
+  // client cannot forge; `true` would take the left-most entry, which the client controls.
+  app.set('trust proxy', http.trustProxy ? 1 : false);
+  // Logging, headers and CORS come before the body parser, so its error responses get them too.
+  app.use(app.get(HTTP_LOGGER));
+  app.use(securityHeaders());
+  app.enableCors({
+    origin: http.corsOrigin,
+    credentials: true,
+    exposedHeaders: ['Retry-After', REQUEST_ID_HEADER],
+  });
+  app.use(requireJsonBody);
   app.useBodyParser('json', { limit: Math.ceil((maxItemBytes * 4) / 3) + BODY_OVERHEAD_BYTES });
   app.use(mapBodyParserErrors);
-  app.use(helmet());
+  app.use(rejectForbiddenKeys);
   app.use(cookieParser());
-  app.enableCors({ origin: http.corsOrigin, credentials: true });
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
 
@@ -50,5 +65,5 @@ export function setUpApiDocs(app: INestApplication): void {
       .addCookieAuth(REFRESH_COOKIE_NAME)
       .build(),
   );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  SwaggerModule.setup(API_DOCS_PATH.slice(1), app, document, { jsonDocumentUrl: `${API_DOCS_PATH.slice(1)}-json` });
 }

@@ -7,7 +7,11 @@ import { configureApp } from './app.setup';
 import { Configuration } from './config/configuration';
 
 async function bootstrap(): Promise<void> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(), { bodyParser: false });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(), {
+    bodyParser: false,
+    // Held until configureApp() installs the pino logger, so start-up lines are JSON too.
+    bufferLogs: true,
+  });
   configureApp(app);
 
   const config = app.get<ConfigService<Configuration, true>>(ConfigService);

@@ -212,7 +212,11 @@ describe('Auth (e2e)', () => {
         .send({ currentPassword: account.password, newPassword: 'brand-new-key-01' })
         .expect(200);
 
-      expect(response.body).toEqual({ message: 'Password changed' });
+      expect(response.body).toEqual({
+        message: 'Password changed',
+        token: expect.any(String),
+        user: { id: account.userId, email: account.email, vaultSalt: before?.vaultSalt },
+      });
       await testApp.http.post('/auth/login').send({ email: account.email, password: account.password }).expect(401);
       const login = await testApp.http
         .post('/auth/login')

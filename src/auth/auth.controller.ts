@@ -3,11 +3,11 @@ import { ApiBearerAuth, ApiCookieAuth, ApiCreatedResponse, ApiHeader, ApiOkRespo
 import type { Request, Response } from 'express';
 import { AuthenticatedUser, CurrentUser } from '../common/auth/current-user.decorator';
 import { Public } from '../common/auth/public.decorator';
-import { RateLimit } from '../common/http/rate-limit';
+import { RateLimit, RateLimitPerAccount } from '../common/http/rate-limit';
 import { ApiErrors } from '../common/swagger/api-error-response';
 import { chooseEmailLanguage } from '../mail/email-language';
 import { AuthService, SignInResult } from './auth.service';
-import { AuthResponseDto, MessageResponseDto, ResetTokenValidDto } from './dto/auth-responses.dto';
+import { AuthResponseDto, ChangePasswordResponseDto, MessageResponseDto, ResetTokenValidDto } from './dto/auth-responses.dto';
 import {
   ChangePasswordDto,
   ForgotPasswordDto,
@@ -47,6 +47,7 @@ export class AuthController {
 
   @Public()
   @RateLimit('auth')
+  @RateLimitPerAccount()
   @Post('login')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Sign in on this device; sets the refresh cookie' })
@@ -80,16 +81,23 @@ export class AuthController {
   @Post('change-password')
   @HttpCode(HttpStatus.OK)
   @ApiBearerAuth()
-  @ApiOperation({ summary: 'Change the password; the vault salt changes only when newVaultSalt is sent' })
-  @ApiOkResponse({ type: MessageResponseDto })
+  @ApiOperation({
+    summary: 'Change the password; the vault salt changes only when newVaultSalt is sent',
+    description: 'Signs every other device out and returns a new access token and refresh cookie for this one.',
+  })
+  @ApiOkResponse({ type: ChangePasswordResponseDto })
   @ApiErrors(
     [HttpStatus.FORBIDDEN, 'INVALID_CURRENT_PASSWORD'],
     [HttpStatus.UNAUTHORIZED, 'TOKEN_EXPIRED or UNAUTHORIZED'],
     [HttpStatus.UNPROCESSABLE_ENTITY, 'VALIDATION_FAILED'],
   )
-  async changePassword(@CurrentUser() user: AuthenticatedUser, @Body() dto: ChangePasswordDto): Promise<MessageResponseDto> {
-    await this.auth.changePassword(user.userId, dto);
-    return { message: 'Password changed' };
+  async changePassword(
+    @CurrentUser() user: AuthenticatedUser,
+    @Body() dto: ChangePasswordDto,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<ChangePasswordResponseDto> {
+    const result = await this.auth.changePassword(user.userId, user.sessionId, dto);
+    return { message: 'Password changed', ...this.withCookie(response, result) };
   }
 
   @Post('logout')

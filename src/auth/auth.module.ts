@@ -7,6 +7,8 @@ import { KeyedLock } from '../common/concurrency/keyed-lock';
 import { Configuration } from '../config/configuration';
 import { MailModule } from '../mail/mail.module';
 import { VaultModule } from '../vault/vault.module';
+import { AccountController } from './account.controller';
+import { AccountService } from './account.service';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { JwtStrategy } from './jwt.strategy';
@@ -16,6 +18,8 @@ import { RefreshCookie } from './refresh-cookie';
 import { PasswordReset, PasswordResetSchema } from './schemas/password-reset.schema';
 import { Session, SessionSchema } from './schemas/session.schema';
 import { User, UserSchema } from './schemas/user.schema';
+import { SessionStatusCache } from './session-status-cache';
+import { SessionsController } from './sessions.controller';
 import { SessionsService } from './sessions.service';
 
 @Module({
@@ -36,12 +40,22 @@ import { SessionsService } from './sessions.service';
       { name: Session.name, schema: SessionSchema },
       { name: PasswordReset.name, schema: PasswordResetSchema },
     ]),
-    // Resetting an account erases its vault and emails the reset link.
+    // Resetting or deleting an account erases its vault; a reset also emails a link.
     VaultModule,
     MailModule,
   ],
-  controllers: [AuthController],
-  providers: [AuthService, SessionsService, PasswordHasher, PasswordResetService, RefreshCookie, JwtStrategy, KeyedLock],
+  controllers: [AuthController, SessionsController, AccountController],
+  providers: [
+    AuthService,
+    AccountService,
+    SessionsService,
+    SessionStatusCache,
+    PasswordHasher,
+    PasswordResetService,
+    RefreshCookie,
+    JwtStrategy,
+    KeyedLock,
+  ],
   exports: [AuthService, SessionsService, PasswordHasher, MongooseModule],
 })
 export class AuthModule {}

@@ -74,18 +74,28 @@ export class AuthService {
     };
   }
 
-  async changePassword(userId: string, dto: ChangePasswordDto): Promise<void> {
-    const user = await this.requireUser(userId);
-    if (!(await this.passwords.verify(dto.currentPassword, user.passwordHash))) {
-      this.logger.warn(`Rejected password change for user ${userId}: wrong current password`);
-      // 403, not 401: the client signs out on any 401 other than TOKEN_EXPIRED.
-      throw new ApiException(HttpStatus.FORBIDDEN, ErrorCode.InvalidCurrentPassword, 'Current password is incorrect');
-    }
+  /**
+   * Changes the password, signs every other device out and gives the
+   * calling session a new refresh token, since its old one may be what
+   * leaked.
+   */
+  async changePassword(userId: string, sessionId: string, dto: ChangePasswordDto): Promise<Required<SignInResult>> {
+    const user = await this.requireCurrentPassword(userId, dto.currentPassword, 'password change');
 
     user.passwordHash = await this.passwords.hash(dto.newPassword);
     if (dto.newVaultSalt) user.vaultSalt = dto.newVaultSalt;
     await user.save();
-    this.logger.log(`Changed password of user ${userId}`);
+    await this.sessions.revokeAllExcept(userId, sessionId);
+    this.logger.log(`Changed password of user ${userId}; revoked the other sessions`);
+
+    const issued = await this.sessions.reissue(sessionId);
+    if (!issued) {
+      throw new ApiException(HttpStatus.UNAUTHORIZED, ErrorCode.Unauthorized, 'Session has ended; sign in again');
+    }
+    return {
+      body: { token: await this.signAccessToken(user, issued.session), user: toUserDto(user) },
+      refreshToken: issued.refreshToken,
+    };
   }
 
   /** Ends the session of the access token, and the one of the refresh cookie if it differs. */
@@ -100,6 +110,17 @@ export class AuthService {
       body: { token: await this.signAccessToken(user, session), user: toUserDto(user) },
       refreshToken,
     };
+  }
+
+  /** Loads the user and checks the password they sent to confirm `action`; 403 when it is wrong. */
+  async requireCurrentPassword(userId: string, password: string, action: string): Promise<UserDocument> {
+    const user = await this.requireUser(userId);
+    if (!(await this.passwords.verify(password, user.passwordHash))) {
+      this.logger.warn(`Rejected ${action} for user ${userId}: wrong current password`);
+      // 403, not 401: the client signs out on any 401 other than TOKEN_EXPIRED.
+      throw new ApiException(HttpStatus.FORBIDDEN, ErrorCode.InvalidCurrentPassword, 'Current password is incorrect');
+    }
+    return user;
   }
 
   private async requireUser(userId: string): Promise<UserDocument> {

@@ -29,6 +29,9 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
 
   override handleRequest<TUser>(error: unknown, user: TUser, info: unknown, context: ExecutionContext): TUser {
     if (user && !error) return user;
+    // passport-jwt reports token problems in `info`; an `error` comes from the
+    // session check itself (a database failure), which must not sign the client out.
+    if (error) throw error;
 
     // Compared by name: passport-jwt may load its own copy of jsonwebtoken, where instanceof fails.
     if (info instanceof Error && info.name === 'TokenExpiredError') {

@@ -98,9 +98,6 @@ export class PasswordResetService implements BeforeApplicationShutdown {
     const userId = String(user._id);
 
     const revokedSessions = await this.sessions.revokeAllForUser(user._id);
-    // NOTE: access tokens are not checked against their session, so a device
-    // with an unexpired one may still write to the vault until it expires
-    // (JWT_ACCESS_TTL_SECONDS), including items encrypted with the old key.
     const deletedItems = await this.vault.deleteAllForUser(userId);
 
     user.passwordHash = await this.passwords.hash(dto.newPassword);

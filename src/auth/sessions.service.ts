@@ -5,8 +5,11 @@ import { Model, Types } from 'mongoose';
 import { KeyedLock } from '../common/concurrency/keyed-lock';
 import { ApiException, ErrorCode } from '../common/errors/api-exception';
 import { Configuration } from '../config/configuration';
+import { SessionDto } from './dto/session.dto';
 import { Session, SessionDocument } from './schemas/session.schema';
+import { SessionStatusCache } from './session-status-cache';
 import { createOpaqueToken, hashToken } from './token-hash';
+import { summariseUserAgent } from './user-agent-summary';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -18,6 +21,13 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export const ROTATION_GRACE_MS = 30_000;
 
 const USER_AGENT_MAX_LENGTH = 256;
+
+/**
+ * Rotated token hashes kept per session for reuse detection. A stolen token
+ * presented after this many further rotations is rejected without revoking
+ * the session.
+ */
+export const MAX_RETIRED_TOKENS = 100;
 
 export interface IssuedSession {
   session: SessionDocument;
@@ -34,6 +44,7 @@ export class SessionsService {
   constructor(
     @InjectModel(Session.name) private readonly sessions: Model<Session>,
     private readonly lock: KeyedLock,
+    private readonly statusCache: SessionStatusCache,
     config: ConfigService<Configuration, true>,
   ) {
     this.ttlMs = config.get('auth', { infer: true }).refreshTokenTtlDays * DAY_MS;
@@ -55,7 +66,8 @@ export class SessionsService {
   /**
    * Exchanges a refresh token for a new one. A token rotated less than
    * {@link ROTATION_GRACE_MS} ago still returns its session, without a new
-   * token; an older rotated token is treated as stolen and revokes the session.
+   * token. A token rotated earlier is treated as stolen and revokes the
+   * session, whichever of its last {@link MAX_RETIRED_TOKENS} tokens it is.
    */
   async rotate(refreshToken: string | undefined, userAgent = ''): Promise<IssuedSession> {
     if (!refreshToken) throw invalidRefreshToken('Refresh token cookie is missing');
@@ -69,11 +81,12 @@ export class SessionsService {
         {
           $set: {
             tokenHash: hashToken(nextToken),
-            previousTokenHash: presentedHash,
-            rotatedAt: now,
             lastUsedAt: now,
             expiresAt: new Date(now.getTime() + this.ttlMs),
             userAgent: userAgent.slice(0, USER_AGENT_MAX_LENGTH),
+          },
+          $push: {
+            retiredTokens: { $each: [{ hash: presentedHash, retiredAt: now }], $slice: -MAX_RETIRED_TOKENS },
           },
         },
         { new: true },
@@ -86,13 +99,14 @@ export class SessionsService {
 
   private async acceptRecentlyRotated(presentedHash: string, now: Date): Promise<SessionDocument> {
     const session = await this.sessions.findOne({
-      previousTokenHash: presentedHash,
+      'retiredTokens.hash': presentedHash,
       revokedAt: null,
       expiresAt: { $gt: now },
     });
     if (!session) throw invalidRefreshToken('Refresh token is invalid or expired');
 
-    const rotatedAgoMs = now.getTime() - (session.rotatedAt?.getTime() ?? 0);
+    const retired = session.retiredTokens.find((token) => token.hash === presentedHash);
+    const rotatedAgoMs = now.getTime() - (retired?.retiredAt.getTime() ?? 0);
     if (rotatedAgoMs <= ROTATION_GRACE_MS) return session;
 
     await this.revoke(session._id);
@@ -104,21 +118,91 @@ export class SessionsService {
 
   async revoke(sessionId: Types.ObjectId | string): Promise<void> {
     await this.sessions.updateOne({ _id: sessionId, revokedAt: null }, { $set: { revokedAt: new Date() } });
+    this.statusCache.forget([sessionId]);
   }
 
   /** Revokes every session of an account, which signs out all of its devices at their next refresh. */
   async revokeAllForUser(userId: Types.ObjectId): Promise<number> {
     const result = await this.sessions.updateMany({ userId, revokedAt: null }, { $set: { revokedAt: new Date() } });
+    this.statusCache.forgetUser(String(userId));
     return result.modifiedCount;
   }
 
   /** Revokes the session that owns a refresh token, if the token is current or just rotated. */
   async revokeByToken(refreshToken: string): Promise<void> {
     const tokenHash = hashToken(refreshToken);
-    await this.sessions.updateOne(
-      { $or: [{ tokenHash }, { previousTokenHash: tokenHash }], revokedAt: null },
+    const session = await this.sessions.findOneAndUpdate(
+      { $or: [{ tokenHash }, { 'retiredTokens.hash': tokenHash }], revokedAt: null },
       { $set: { revokedAt: new Date() } },
     );
+    if (session) this.statusCache.forget([session._id]);
+  }
+
+  /** Lists the user's active sessions, most recently used first. */
+  async list(userId: string, currentSessionId: string): Promise<SessionDto[]> {
+    const sessions = await this.sessions
+      .find({ userId: new Types.ObjectId(userId), revokedAt: null, expiresAt: { $gt: new Date() } })
+      .sort({ lastUsedAt: -1 })
+      .lean();
+    return sessions.map((session) => ({
+      id: String(session._id),
+      createdAt: session.createdAt.toISOString(),
+      lastUsedAt: session.lastUsedAt.toISOString(),
+      device: summariseUserAgent(session.userAgent),
+      current: String(session._id) === currentSessionId,
+    }));
+  }
+
+  /** Revokes one of the user's sessions; 404 when the id is unknown, revoked or another user's. */
+  async revokeOwned(userId: string, sessionId: string): Promise<void> {
+    const result = Types.ObjectId.isValid(sessionId)
+      ? await this.sessions.updateOne(
+          { _id: new Types.ObjectId(sessionId), userId: new Types.ObjectId(userId), revokedAt: null },
+          { $set: { revokedAt: new Date() } },
+        )
+      : { matchedCount: 0 };
+    this.statusCache.forget([sessionId]);
+    if (result.matchedCount === 0) {
+      throw new ApiException(HttpStatus.NOT_FOUND, ErrorCode.SessionNotFound, `Session ${sessionId} not found`);
+    }
+  }
+
+  /** Revokes every session of the user except `keepSessionId`, for example after a password change. */
+  async revokeAllExcept(userId: string, keepSessionId: string): Promise<void> {
+    await this.sessions.updateMany(
+      { userId: new Types.ObjectId(userId), _id: { $ne: new Types.ObjectId(keepSessionId) }, revokedAt: null },
+      { $set: { revokedAt: new Date() } },
+    );
+    this.statusCache.forgetUser(userId);
+  }
+
+  /**
+   * Gives a session a new refresh token and forgets the old ones, so an
+   * old cookie gets a plain 401 instead of a grace window or a revocation. Returns null when the session is no
+   * longer active.
+   */
+  async reissue(sessionId: string): Promise<Required<IssuedSession> | null> {
+    const refreshToken = createOpaqueToken();
+    const now = new Date();
+    const session = await this.sessions.findOneAndUpdate(
+      { _id: new Types.ObjectId(sessionId), revokedAt: null, expiresAt: { $gt: now } },
+      {
+        $set: {
+          tokenHash: hashToken(refreshToken),
+          retiredTokens: [],
+          lastUsedAt: now,
+          expiresAt: new Date(now.getTime() + this.ttlMs),
+        },
+      },
+      { new: true },
+    );
+    return session ? { session, refreshToken } : null;
+  }
+
+  /** Deletes every session of the user, revoked ones included, for account deletion. */
+  async deleteAllOfUser(userId: string): Promise<void> {
+    await this.sessions.deleteMany({ userId: new Types.ObjectId(userId) });
+    this.statusCache.forgetUser(userId);
   }
 }
 

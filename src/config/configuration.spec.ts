@@ -20,7 +20,15 @@ describe('loadConfiguration', () => {
     expect(config.auth.refreshTokenTtlDays).toBe(7);
     expect(config.auth.secureCookies).toBe(false);
     expect(config.vault.maxItemBytes).toBe(10 * 1024 * 1024);
-    expect(config.rateLimits).toEqual({ auth: 10, forgotPassword: 3, api: 300, batch: 10 });
+    expect(config.rateLimits).toEqual({
+      auth: 10,
+      forgotPassword: 3,
+      api: 300,
+      batch: 10,
+      loginPerAccount: 10,
+      redisUrl: undefined,
+      redisKeyPrefix: 'tools-sync:',
+    });
     expect(config.database.uri).toBeUndefined();
   });
 

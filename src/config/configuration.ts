@@ -37,6 +37,20 @@ export interface RateLimitConfig {
   forgotPassword: number;
   api: number;
   batch: number;
+  /** Login attempts per email address in 15 minutes, on top of the per-IP auth limit. */
+  loginPerAccount: number;
+  /** Unset: counters live in process memory, so each instance has its own budget. */
+  redisUrl?: string;
+  /** Prefix of every Redis key, so several deployments can share one Redis. */
+  redisKeyPrefix: string;
+}
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface LoggingConfig {
+  level: LogLevel;
+  /** JSON lines when false; pino-pretty output when true and installed. */
+  pretty: boolean;
 }
 
 export interface MailConfig {
@@ -64,6 +78,7 @@ export interface Configuration {
   auth: AuthConfig;
   vault: VaultConfig;
   rateLimits: RateLimitConfig;
+  logging: LoggingConfig;
   mail: MailConfig;
 }
 
@@ -95,6 +110,13 @@ export function loadConfiguration(raw: Record<string, unknown>): Configuration {
       forgotPassword: env.RATE_LIMIT_FORGOT_PASSWORD,
       api: env.RATE_LIMIT_API,
       batch: env.RATE_LIMIT_BATCH,
+      loginPerAccount: env.RATE_LIMIT_LOGIN_PER_ACCOUNT,
+      redisUrl: env.REDIS_URL,
+      redisKeyPrefix: env.REDIS_KEY_PREFIX,
+    },
+    logging: {
+      level: (env.LOG_LEVEL as LogLevel | undefined) ?? (env.NODE_ENV === NodeEnvironment.Test ? 'warn' : 'info'),
+      pretty: env.NODE_ENV === NodeEnvironment.Development,
     },
     mail: buildMailConfig(env),
   };

@@ -127,6 +127,26 @@ export class EnvironmentVariables {
   @Min(0)
   RATE_LIMIT_BATCH = 10;
 
+  @Transform(toInteger)
+  @IsInt()
+  @Min(0)
+  RATE_LIMIT_LOGIN_PER_ACCOUNT = 10;
+
+  /** Unset: rate-limit counters live in this process's memory. */
+  @IsOptional()
+  @Matches(/^rediss?:\/\/\S+$/, { message: 'REDIS_URL must start with redis:// or rediss://' })
+  REDIS_URL?: string;
+
+  @Matches(/^[A-Za-z0-9:_-]{0,64}$/, { message: 'REDIS_KEY_PREFIX must be at most 64 letters, digits, ":", "_" or "-"' })
+  REDIS_KEY_PREFIX = 'tools-sync:';
+
+  /** Unset: info, or warn when NODE_ENV is test. */
+  @IsOptional()
+  @IsEnum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+    message: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace or silent',
+  })
+  LOG_LEVEL?: string;
+
   @IsOptional()
   @IsString()
   SMTP_HOST?: string;
@@ -211,4 +231,6 @@ const OPTIONAL_VARIABLES = [
   'SMTP_USER',
   'SMTP_PASS',
   'SMTP_FROM',
+  'REDIS_URL',
+  'LOG_LEVEL',
 ];

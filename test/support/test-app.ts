@@ -4,6 +4,7 @@ import { Test } from '@nestjs/testing';
 import { randomBytes } from 'node:crypto';
 import { basename } from 'node:path';
 import { Connection } from 'mongoose';
+import type { DestinationStream } from 'pino';
 import request from 'supertest';
 import TestAgent from 'supertest/lib/agent';
 import { AppModule } from '../../src/app.module';
@@ -30,6 +31,8 @@ const TEST_DEFAULTS: Record<string, string> = {
   RATE_LIMIT_API: '0',
   RATE_LIMIT_BATCH: '0',
   CORS_ORIGIN: 'http://localhost:5173',
+  // In-memory rate-limit counters, even when CI exports REDIS_URL for the Redis test.
+  REDIS_URL: '',
 };
 
 /** Returns a database name unique to this test file and run. */
@@ -42,9 +45,12 @@ export function uniqueDatabaseName(): string {
  * Boots the whole Nest application on 127.0.0.1 with an ephemeral port,
  * against MONGODB_URI and a database of its own, dropped by close().
  */
-export async function createTestApp(overrides: Record<string, string> = {}): Promise<TestApp> {
+export async function createTestApp(
+  overrides: Record<string, string> = {},
+  logDestination?: DestinationStream,
+): Promise<TestApp> {
   const settings = { ...TEST_DEFAULTS, MONGODB_DB_NAME: uniqueDatabaseName(), ...overrides };
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(settings)] }).compile();
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(settings, logDestination)] }).compile();
   const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, logger: ['error', 'warn'] });
   configureApp(app);
   await app.listen(0, '127.0.0.1');

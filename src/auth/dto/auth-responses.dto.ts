@@ -28,3 +28,8 @@ export class ResetTokenValidDto {
   @ApiProperty({ example: true })
   valid: true;
 }
+
+export class ChangePasswordResponseDto extends AuthResponseDto {
+  @ApiProperty({ example: 'Password changed' })
+  message: string;
+}

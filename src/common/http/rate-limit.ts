@@ -1,7 +1,8 @@
 import { ExecutionContext, HttpStatus, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ThrottlerGuard, ThrottlerLimitDetail, ThrottlerOptions } from '@nestjs/throttler';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
+import { createHash } from 'node:crypto';
 import { RateLimitConfig } from '../../config/configuration';
 import { ApiException, ErrorCode } from '../errors/api-exception';
 
@@ -14,6 +15,22 @@ const MINUTE_MS = 60_000;
 
 /** Adds a route to a rate-limit group; its requests also count against the `api` limit. */
 export const RateLimit = (group: RateLimitGroup) => SetMetadata(RATE_LIMIT_GROUP_KEY, group);
+
+const PER_ACCOUNT_KEY = 'rateLimitPerAccount';
+
+/**
+ * Also counts a route's requests per email address in the body, whatever
+ * the client IP, so that a password guesser spread over many addresses
+ * still hits a limit.
+ */
+export const RateLimitPerAccount = () => SetMetadata(PER_ACCOUNT_KEY, true);
+
+/** Returns the body's email normalised like the account lookup (trimmed, lower case), or undefined. */
+function emailOf(request: Request): string | undefined {
+  const body = request.body as Record<string, unknown> | undefined;
+  const email = body?.email;
+  return typeof email === 'string' && email.trim() !== '' ? email.trim().toLowerCase() : undefined;
+}
 
 /**
  * Builds the named throttlers: `api` counts every request, the others only
@@ -34,22 +51,36 @@ export function buildThrottlers(limits: RateLimitConfig, reflector: Reflector): 
     skipIf: (context) => limit === 0 || !inGroup(context, group),
   });
 
+  const perAccount: ThrottlerOptions = {
+    name: 'loginPerAccount',
+    limit: limits.loginPerAccount,
+    ttl: 15 * MINUTE_MS,
+    skipIf: (context) =>
+      limits.loginPerAccount === 0 ||
+      !reflector.getAllAndOverride<boolean | undefined>(PER_ACCOUNT_KEY, [context.getHandler(), context.getClass()]) ||
+      emailOf(context.switchToHttp().getRequest<Request>()) === undefined,
+    getTracker: (request) => `account:${emailOf(request as Request)}`,
+  };
+
   return [
     { name: 'api', limit: limits.api, ttl: 15 * MINUTE_MS, skipIf: () => limits.api === 0 },
     grouped('auth', limits.auth, 15 * MINUTE_MS),
     grouped('forgotPassword', limits.forgotPassword, 15 * MINUTE_MS),
     grouped('batch', limits.batch, MINUTE_MS),
+    perAccount,
   ];
 }
 
 /**
- * Throttler guard that counts per client IP and throttler, not per route,
- * and answers 429 with `Retry-After` and the standard error body.
+ * Throttler guard that counts per client IP (or account) and throttler,
+ * not per route, and rejects with 429, `Retry-After` and the standard
+ * error body. The tracker is hashed so that Redis keys hold no email or IP.
  */
 @Injectable()
 export class RateLimitGuard extends ThrottlerGuard {
   protected override generateKey(_context: ExecutionContext, tracker: string, throttlerName: string): string {
-    return `${throttlerName}:${tracker}`;
+    const trackerHash = createHash('sha256').update(tracker).digest('base64url').slice(0, 32);
+    return `${throttlerName}:${trackerHash}`;
   }
 
   protected override async throwThrottlingException(

@@ -21,10 +21,13 @@ export const STORE_NAME_CONSTRAINT = 'isStoreName';
 export const MAX_EPOCH_MILLIS = 8_640_000_000_000_000;
 
 /**
- * Item ids are chosen by the client. They travel in URL paths, so control
- * characters and slashes are rejected; 1 to 200 characters.
+ * Item ids are chosen by the client and travel in URL paths. Rejected:
+ * slashes and backslashes, control characters (C0, DEL and C1), the line
+ * and paragraph separators U+2028 and U+2029, lone UTF-16 surrogates (not
+ * storable as UTF-8), and the ids "." and "..", which URL normalisation
+ * would resolve away. Length is 1 to 200 UTF-16 code units.
  */
-export const ITEM_ID_PATTERN = /^[^\u0000-\u001f\u007f/\\]{1,200}$/;
+export const ITEM_ID_PATTERN = /^(?!\.\.?$)[^\p{Cc}\p{Cs}\u2028\u2029/\\]+$/u;
 export const ITEM_ID_MAX_LENGTH = 200;
 
 /** Validates and documents a vault store name. */
@@ -48,8 +51,9 @@ export function IsStoreName(options: ValidationOptions = {}): PropertyDecorator 
 export function IsItemId(): PropertyDecorator {
   return applyDecorators(
     IsString(),
+    MaxLength(ITEM_ID_MAX_LENGTH, { message: `$property must be at most ${ITEM_ID_MAX_LENGTH} characters` }),
     Matches(ITEM_ID_PATTERN, {
-      message: `$property must be 1-${ITEM_ID_MAX_LENGTH} characters without slashes or control characters`,
+      message: '$property must be non-empty, not "." or "..", and contain no slashes or control characters',
     }),
     ApiProperty({ maxLength: ITEM_ID_MAX_LENGTH, example: 'board-2f1c9a' }),
   );

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
 import { IsBase64String, IsEpochMillis, IsItemId, IsStoreName } from '../../common/validation/decorators';
 
@@ -19,9 +19,13 @@ export class StoreParams {
   store: string;
 }
 
+/** Converts a decimal query value to a number; anything else, such as "0x10" or "1e3", becomes NaN and fails validation. */
+const decimalIntegerOrNaN = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : Number.NaN;
+
 export class SyncStatusQuery {
   @IsOptional()
-  @Type(() => Number)
+  @Transform(decimalIntegerOrNaN)
   @IsEpochMillis({ optional: true, description: 'Only changes after this time, in epoch milliseconds; omit for all' })
   since?: number;
 }
