@@ -9,6 +9,7 @@ import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { buildThrottlers, RateLimitGuard } from './common/http/rate-limit';
 import { Configuration, loadConfiguration } from './config/configuration';
 import { DatabaseModule } from './database/database.module';
+import { HealthModule } from './health/health.module';
 import { MailModule } from './mail/mail.module';
 import { VaultModule } from './vault/vault.module';
 
@@ -41,6 +42,7 @@ export class AppModule {
         AuthModule,
         VaultModule,
         MailModule,
+        HealthModule,
       ],
       controllers: [AppController],
       providers: [

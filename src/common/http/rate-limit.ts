@@ -1,6 +1,6 @@
 import { ExecutionContext, HttpStatus, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { ThrottlerGuard, ThrottlerLimitDetail, ThrottlerOptions } from '@nestjs/throttler';
+import { SkipThrottle, ThrottlerGuard, ThrottlerLimitDetail, ThrottlerOptions } from '@nestjs/throttler';
 import type { Response } from 'express';
 import { RateLimitConfig } from '../../config/configuration';
 import { ApiException, ErrorCode } from '../errors/api-exception';
@@ -14,6 +14,13 @@ const MINUTE_MS = 60_000;
 
 /** Adds a route to a rate-limit group; its requests also count against the `api` limit. */
 export const RateLimit = (group: RateLimitGroup) => SetMetadata(RATE_LIMIT_GROUP_KEY, group);
+
+/**
+ * Exempts a route or controller from every rate limit, for callers such as
+ * load-balancer probes that poll often from one address.
+ */
+export const SkipRateLimits = () =>
+  SkipThrottle({ api: true, auth: true, forgotPassword: true, batch: true } satisfies Record<'api' | RateLimitGroup, true>);
 
 /**
  * Builds the named throttlers: `api` counts every request, the others only
