@@ -11,6 +11,7 @@ import { Configuration, loadConfiguration } from './config/configuration';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { MailModule } from './mail/mail.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { VaultModule } from './vault/vault.module';
 
 @Module({})
@@ -43,6 +44,7 @@ export class AppModule {
         VaultModule,
         MailModule,
         HealthModule,
+        MetricsModule,
       ],
       controllers: [AppController],
       providers: [

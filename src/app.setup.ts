@@ -8,6 +8,8 @@ import { REFRESH_COOKIE_NAME } from './auth/refresh-cookie';
 import { mapBodyParserErrors } from './common/http/body-parser-errors';
 import { createValidationPipe } from './common/validation/validation.pipe';
 import { Configuration } from './config/configuration';
+import { createHttpMetricsMiddleware } from './metrics/http-metrics.middleware';
+import { MetricsService } from './metrics/metrics.service';
 import { SERVICE_VERSION } from './service-info';
 
 /** Base64 makes a payload 4/3 larger; the rest of a PUT body is small. */
@@ -24,6 +26,8 @@ export function configureApp(app: NestExpressApplication): void {
 
   app.disable('x-powered-by');
   app.set('trust proxy', http.trustProxy);
+  // First, so that request metrics include body parsing and every rejection.
+  app.use(createHttpMetricsMiddleware(app.get(MetricsService)));
   app.useBodyParser('json', { limit: Math.ceil((maxItemBytes * 4) / 3) + BODY_OVERHEAD_BYTES });
   app.use(mapBodyParserErrors);
   app.use(helmet());
