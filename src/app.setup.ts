@@ -34,7 +34,6 @@ export function configureApp(app: NestExpressApplication): void {
   app.use(cookieParser());
   app.enableCors({ origin: http.corsOrigin, credentials: true });
   app.useGlobalPipes(createValidationPipe());
-  app.enableShutdownHooks();
 
   setUpApiDocs(app);
 }

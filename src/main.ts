@@ -5,14 +5,16 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
 import { configureApp } from './app.setup';
 import { Configuration } from './config/configuration';
+import { enableGracefulShutdown } from './lifecycle/graceful-shutdown';
 
 async function bootstrap(): Promise<void> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(), { bodyParser: false });
   configureApp(app);
 
   const config = app.get<ConfigService<Configuration, true>>(ConfigService);
-  const { host, port } = config.get('http', { infer: true });
+  const { host, port, shutdownTimeoutMs } = config.get('http', { infer: true });
   await app.listen(port, host);
+  enableGracefulShutdown(app, shutdownTimeoutMs);
   Logger.log(`Listening on http://${host}:${port}; API docs at /docs`, 'Bootstrap');
 }
 
