@@ -1,6 +1,7 @@
-import { Logger, Module, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { MongooseModule, MongooseModuleFactoryOptions } from '@nestjs/mongoose';
+import { InjectConnection, MongooseModule, MongooseModuleFactoryOptions } from '@nestjs/mongoose';
+import { Connection } from 'mongoose';
 import { Configuration } from '../config/configuration';
 import { startDevelopmentMongo, stopDevelopmentMongo } from './development-mongo';
 
@@ -12,6 +13,10 @@ const logger = new Logger('Database');
  * during an election can get a 503, which clients retry.
  */
 const SERVER_SELECTION_TIMEOUT_MS = 5_000;
+
+function warnDisconnected(): void {
+  logger.warn('MongoDB connection lost; the driver keeps retrying');
+}
 
 async function connectionOptions(config: ConfigService<Configuration, true>): Promise<MongooseModuleFactoryOptions> {
   const database = config.get('database', { infer: true });
@@ -26,7 +31,7 @@ async function connectionOptions(config: ConfigService<Configuration, true>): Pr
     bufferCommands: false,
     autoIndex: database.autoIndex,
     connectionFactory: (connection) => {
-      connection.on('disconnected', () => logger.warn('MongoDB connection lost; the driver keeps retrying'));
+      connection.on('disconnected', warnDisconnected);
       connection.on('reconnected', () => logger.log('MongoDB connection restored'));
       return connection;
     },
@@ -42,7 +47,14 @@ async function connectionOptions(config: ConfigService<Configuration, true>): Pr
     }),
   ],
 })
-export class DatabaseModule implements OnApplicationShutdown {
+export class DatabaseModule implements BeforeApplicationShutdown, OnApplicationShutdown {
+  constructor(@InjectConnection() private readonly connection: Connection) {}
+
+  /** Runs before the connection closes, so that closing it on purpose logs no warning. */
+  beforeApplicationShutdown(): void {
+    this.connection.off('disconnected', warnDisconnected);
+  }
+
   async onApplicationShutdown(): Promise<void> {
     await stopDevelopmentMongo();
   }
