@@ -6,6 +6,7 @@ import mongoose from 'mongoose';
 import request from 'supertest';
 import { registerAccount } from './support/accounts';
 import { freePort } from './support/free-port';
+import { waitFor } from './support/poll';
 import { uniqueDatabaseName } from './support/test-app';
 import { itemBody } from './support/vault-fixtures';
 
@@ -15,16 +16,6 @@ const { projectRoot, resolveEntryPoint } = require('../scripts/entry-point.js') 
 };
 
 jest.setTimeout(180_000);
-
-/** Polls `check` every 200 ms until it returns true; fails after `deadlineMs`. */
-async function waitFor(description: string, check: () => Promise<boolean>, deadlineMs = 90_000): Promise<void> {
-  const deadline = Date.now() + deadlineMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`Timed out after ${deadlineMs} ms waiting until ${description}`);
-}
 
 /** Resolves 'refused' when a TCP connection to the port is refused, else 'accepted'. */
 function tryConnect(port: number): Promise<'accepted' | 'refused'> {
@@ -82,10 +73,14 @@ async function spawnApi(databaseName: string, shutdownTimeoutMs: number): Promis
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
 
-  await waitFor('the API listens', async () => {
-    if (child.exitCode !== null) throw new Error(`The API exited during start-up:\n${output}`);
-    return (await tryConnect(port)) === 'accepted';
-  });
+  await waitFor(
+    async () => {
+      if (child.exitCode !== null) throw new Error(`The API exited during start-up:\n${output}`);
+      return (await tryConnect(port)) === 'accepted';
+    },
+    () => 'the API listens',
+    90_000,
+  );
   return { child, port, metricsPort, exited, output: () => output };
 }
 
@@ -111,7 +106,7 @@ async function startSlowUpload(api: RunningApi, token: string) {
     });
   });
   upload.write(body.subarray(0, 10));
-  await waitFor('the upload is in flight', async () => (await inFlightRequests(api.metricsPort)) === 1);
+  await waitFor(async () => (await inFlightRequests(api.metricsPort)) === 1, () => 'the upload is in flight');
   return { outcome, finish: () => upload.end(body.subarray(10)) };
 }
 
@@ -136,7 +131,7 @@ describe('Graceful shutdown (e2e)', () => {
 
     api.child.kill('SIGTERM');
 
-    await waitFor('new connections are refused', async () => (await tryConnect(api.port)) === 'refused');
+    await waitFor(async () => (await tryConnect(api.port)) === 'refused', () => 'new connections are refused');
     expect(api.child.exitCode).toBeNull();
 
     upload.finish();
