@@ -78,6 +78,7 @@ async function createHousekeepingIndex(
   if (existing.some((present) => present.name === index.options.name)) return false;
   if (dryRun) return true;
 
+  // NOTE: tested only against FerretDB 1.24, which rejects TTL indexes; the accepting path is untested.
   try {
     await collection.createIndex(index.keys as Record<string, 1>, index.options);
     return true;

@@ -78,6 +78,7 @@ function waitForReady(child: ChildProcess): Promise<void> {
   });
 }
 
+// NOTE: this fallback has only been type-checked: the machines that ran these tests had FerretDB and no network to download MongoDB.
 async function startMemoryServer(): Promise<PrivateDatabase> {
   const { MongoMemoryServer } = await import('mongodb-memory-server-core');
   const server: MongoMemoryServer = await MongoMemoryServer.create({ instance: { ip: '127.0.0.1' } });
