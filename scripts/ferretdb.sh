@@ -6,6 +6,9 @@
 #   bash scripts/ferretdb.sh                 # foreground, port 27017, data in .tmp/ferretdb
 #   FERRETDB_PORT=27018 bash scripts/ferretdb.sh
 #   source scripts/ferretdb.sh --background  # start, wait until ready, export MONGODB_URI and FERRETDB_PID
+#
+# Sourced, it also exports FERRETDB_BINARY, which tests use to start private
+# servers of their own, for example to stop and restart one.
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -20,6 +23,8 @@ if [[ ! -x "$binary" ]]; then
   mkdir -p "$cache_dir"
   (cd "$repo_root/tools/ferretdb" && go build -o "$binary" .)
 fi
+
+export FERRETDB_BINARY="$binary"
 
 if [[ "${1:-}" != "--background" ]]; then
   echo "FerretDB on mongodb://127.0.0.1:$port/ with data in $data_dir (Ctrl-C stops it)" >&2

@@ -12,6 +12,8 @@ import { createThrottlerStorage } from './common/http/rate-limit-storage';
 import { Configuration, loadConfiguration } from './config/configuration';
 import { LoggingModule } from './common/logging/logging.module';
 import { DatabaseModule } from './database/database.module';
+import { HealthModule } from './health/health.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { VaultModule } from './vault/vault.module';
 
 @Module({})
@@ -45,6 +47,8 @@ export class AppModule {
         DatabaseModule,
         AuthModule,
         VaultModule,
+        HealthModule,
+        MetricsModule,
       ],
       controllers: [AppController],
       providers: [

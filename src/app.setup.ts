@@ -12,6 +12,8 @@ import { REQUEST_ID_HEADER } from './common/logging/http-logger';
 import { HTTP_LOGGER } from './common/logging/logging.module';
 import { createValidationPipe } from './common/validation/validation.pipe';
 import { Configuration } from './config/configuration';
+import { createHttpMetricsMiddleware } from './metrics/http-metrics.middleware';
+import { MetricsService } from './metrics/metrics.service';
 import { SERVICE_VERSION } from './service-info';
 
 /** Base64 makes a payload 4/3 larger; the rest of a PUT body is small. */
@@ -31,6 +33,8 @@ export function configureApp(app: NestExpressApplication): void {
   // One hop: the client IP is the address the proxy appended last to X-Forwarded-For, which a
   // client cannot forge; `true` would take the left-most entry, which the client controls.
   app.set('trust proxy', http.trustProxy ? 1 : false);
+  // First, so that request metrics include body parsing and every rejection.
+  app.use(createHttpMetricsMiddleware(app.get(MetricsService)));
   // Logging, headers and CORS come before the body parser, so its error responses get them too.
   app.use(app.get(HTTP_LOGGER));
   app.use(securityHeaders());
@@ -45,7 +49,6 @@ export function configureApp(app: NestExpressApplication): void {
   app.use(rejectForbiddenKeys);
   app.use(cookieParser());
   app.useGlobalPipes(createValidationPipe());
-  app.enableShutdownHooks();
 
   setUpApiDocs(app);
 }

@@ -5,6 +5,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
 import { configureApp } from './app.setup';
 import { Configuration } from './config/configuration';
+import { enableGracefulShutdown } from './lifecycle/graceful-shutdown';
 
 async function bootstrap(): Promise<void> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(), {
@@ -15,8 +16,9 @@ async function bootstrap(): Promise<void> {
   configureApp(app);
 
   const config = app.get<ConfigService<Configuration, true>>(ConfigService);
-  const { host, port } = config.get('http', { infer: true });
+  const { host, port, shutdownTimeoutMs } = config.get('http', { infer: true });
   await app.listen(port, host);
+  enableGracefulShutdown(app, shutdownTimeoutMs);
   Logger.log(`Listening on http://${host}:${port}; API docs at /docs`, 'Bootstrap');
 }
 

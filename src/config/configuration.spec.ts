@@ -14,7 +14,13 @@ describe('loadConfiguration', () => {
     const config = loadConfiguration({});
 
     expect(config.environment.name).toBe('development');
-    expect(config.http).toEqual({ host: '127.0.0.1', port: 3001, corsOrigin: 'http://localhost:5173', trustProxy: false });
+    expect(config.http).toEqual({
+      host: '127.0.0.1',
+      port: 3001,
+      corsOrigin: 'http://localhost:5173',
+      trustProxy: false,
+      shutdownTimeoutMs: 10_000,
+    });
     expect(config.auth.bcryptRounds).toBe(12);
     expect(config.auth.accessTokenTtlSeconds).toBe(900);
     expect(config.auth.refreshTokenTtlDays).toBe(7);

@@ -7,12 +7,21 @@ export interface HttpConfig {
   port: number;
   corsOrigin: string;
   trustProxy: boolean;
+  /** How long a SIGTERM waits for in-flight requests before closing their connections, in milliseconds. */
+  shutdownTimeoutMs: number;
 }
 
 export interface DatabaseConfig {
   /** Unset only outside production: an in-memory MongoDB is started then. */
   uri?: string;
   dbName?: string;
+  /** Whether Mongoose builds missing indexes when a model loads. */
+  autoIndex: boolean;
+}
+
+export interface MetricsConfig {
+  /** Port of the separate Prometheus listener; undefined turns metrics exposure off. */
+  port?: number;
 }
 
 export interface AuthConfig {
@@ -80,6 +89,7 @@ export interface Configuration {
   rateLimits: RateLimitConfig;
   logging: LoggingConfig;
   mail: MailConfig;
+  metrics: MetricsConfig;
 }
 
 /**
@@ -94,8 +104,16 @@ export function loadConfiguration(raw: Record<string, unknown>): Configuration {
     environment: { name: env.NODE_ENV, isProduction },
     http: {
       host: env.HOST ?? (isProduction ? '0.0.0.0' : '127.0.0.1'),
-      port: env.PORT, corsOrigin: env.CORS_ORIGIN, trustProxy: env.TRUST_PROXY },
-    database: { uri: env.MONGODB_URI, dbName: env.MONGODB_DB_NAME },
+      port: env.PORT,
+      corsOrigin: env.CORS_ORIGIN,
+      trustProxy: env.TRUST_PROXY,
+      shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    },
+    database: {
+      uri: env.MONGODB_URI,
+      dbName: env.MONGODB_DB_NAME,
+      autoIndex: env.MONGODB_AUTO_INDEX ?? !isProduction,
+    },
     auth: {
       accessTokenSecret: env.JWT_ACCESS_SECRET ?? developmentSecret(),
       accessTokenTtlSeconds: env.JWT_ACCESS_TTL_SECONDS,
@@ -119,6 +137,7 @@ export function loadConfiguration(raw: Record<string, unknown>): Configuration {
       pretty: env.NODE_ENV === NodeEnvironment.Development,
     },
     mail: buildMailConfig(env),
+    metrics: { port: env.METRICS_PORT },
   };
 }
 

@@ -63,6 +63,12 @@ export class EnvironmentVariables {
   })
   MONGODB_DB_NAME?: string;
 
+  /** Build indexes when models load. Unset: false in production, where `npm run db:indexes` builds them. */
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean()
+  MONGODB_AUTO_INDEX?: boolean;
+
   @IsOptional()
   @IsString()
   @MinLength(32, { message: 'JWT_ACCESS_SECRET must be at least 32 characters long' })
@@ -147,6 +153,20 @@ export class EnvironmentVariables {
   })
   LOG_LEVEL?: string;
 
+  /** Port of the Prometheus /metrics listener on HOST. Unset: no metrics listener. */
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  METRICS_PORT?: number;
+
+  @Transform(toInteger)
+  @IsInt()
+  @Min(0)
+  @Max(600_000)
+  SHUTDOWN_TIMEOUT_MS = 10_000;
+
   @IsOptional()
   @IsString()
   SMTP_HOST?: string;
@@ -208,6 +228,9 @@ export function parseEnvironment(raw: Record<string, unknown>): EnvironmentVaria
   const problems = validateSync(env, { skipMissingProperties: false }).flatMap((error) =>
     Object.values(error.constraints ?? {}).map((message) => `${error.property}: ${message}`),
   );
+  if (env.METRICS_PORT !== undefined && env.METRICS_PORT === env.PORT) {
+    problems.push('METRICS_PORT must differ from PORT, because metrics get a listener of their own');
+  }
   if (problems.length === 0 && env.NODE_ENV === NodeEnvironment.Production) {
     problems.push(...productionProblems(env));
   }
@@ -226,6 +249,8 @@ const OPTIONAL_VARIABLES = [
   'HOST',
   'MONGODB_URI',
   'MONGODB_DB_NAME',
+  'MONGODB_AUTO_INDEX',
+  'METRICS_PORT',
   'JWT_ACCESS_SECRET',
   'SMTP_HOST',
   'SMTP_USER',

@@ -1,8 +1,18 @@
-import { mongo } from 'mongoose';
+import { Error as MongooseError, mongo } from 'mongoose';
 
 /** MongoDB's code for a write that would break a unique index. */
 export const DUPLICATE_KEY_ERROR_CODE = 11000;
 
 export function isDuplicateKeyError(error: unknown): boolean {
   return error instanceof mongo.MongoServerError && error.code === DUPLICATE_KEY_ERROR_CODE;
+}
+
+/** Whether a query failed because no MongoDB server could be reached, as opposed to a bad query. */
+export function isDatabaseUnavailableError(error: unknown): boolean {
+  return (
+    error instanceof mongo.MongoServerSelectionError ||
+    error instanceof mongo.MongoNetworkError ||
+    error instanceof mongo.MongoTopologyClosedError ||
+    error instanceof MongooseError.MongooseServerSelectionError
+  );
 }

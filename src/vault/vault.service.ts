@@ -9,6 +9,7 @@ import { ApiException, ErrorCode } from '../common/errors/api-exception';
 import { toValidationException } from '../common/validation/validation.pipe';
 import { Configuration } from '../config/configuration';
 import { isDuplicateKeyError } from '../database/mongo-errors';
+import { MetricsService } from '../metrics/metrics.service';
 import {
   BatchPullResultDto,
   BatchPushItemDto,
@@ -43,6 +44,7 @@ export class VaultService {
   constructor(
     @InjectModel(VaultItem.name) private readonly items: Model<VaultItem>,
     private readonly lock: KeyedLock,
+    private readonly metrics: MetricsService,
     config: ConfigService<Configuration, true>,
   ) {
     this.maxItemBytes = config.get('vault', { infer: true }).maxItemBytes;
@@ -102,8 +104,10 @@ export class VaultService {
     await this.lock.run(userId, async () => {
       try {
         await this.items.updateOne(lastWriteWinsFilter(key, dto.updatedAt), itemUpdate(dto, size), { upsert: true });
+        this.metrics.recordVaultOperation('put', 'stored');
       } catch (error) {
         if (!isDuplicateKeyError(error)) throw error;
+        this.metrics.recordVaultOperation('put', 'conflict');
         throw conflict(await this.storedUpdatedAt(key));
       }
     });
@@ -118,7 +122,11 @@ export class VaultService {
         { $set: { deletedAt, payloadSize: 0 }, $unset: { encryptedPayload: 1, itemName: 1 } },
       ),
     );
-    if (result.matchedCount === 0) throw itemNotFound(storeName, itemId);
+    if (result.matchedCount === 0) {
+      this.metrics.recordVaultOperation('delete', 'not_found');
+      throw itemNotFound(storeName, itemId);
+    }
+    this.metrics.recordVaultOperation('delete', 'deleted');
   }
 
   /** Deletes every item and tombstone of an account, leaving nothing for other devices to sync. */
@@ -144,6 +152,7 @@ export class VaultService {
         results[index] = { storeName: checked.item.storeName, itemId: checked.item.itemId, success: true };
       }
     }
+    this.metrics.recordVaultOperation('batch_push', 'invalid', rawItems.length - accepted.length);
     if (accepted.length === 0) return results;
 
     const owner = new Types.ObjectId(userId);
@@ -155,6 +164,8 @@ export class VaultService {
         results[write.index] = { ...results[write.index], success: false, ...conflictResult(remoteUpdatedAt) };
       }
     }
+    this.metrics.recordVaultOperation('batch_push', 'stored', accepted.length - conflicts.length);
+    this.metrics.recordVaultOperation('batch_push', 'conflict', conflicts.length);
     return results;
   }
 
@@ -164,10 +175,14 @@ export class VaultService {
       .find({ userId: new Types.ObjectId(userId), deletedAt: null, $or: keys.map(({ storeName, itemId }) => ({ storeName, itemId })) }, { _id: 0 })
       .lean();
     const byKey = new Map(documents.map((document) => [keyOf(document), document]));
-    return keys.map(({ storeName, itemId }) => {
+    const results = keys.map(({ storeName, itemId }) => {
       const document = byKey.get(keyOf({ storeName, itemId }));
       return document ? toPulledItem(document) : { storeName, itemId, notFound: true as const };
     });
+    const found = results.filter((result) => !('notFound' in result)).length;
+    this.metrics.recordVaultOperation('batch_pull', 'found', found);
+    this.metrics.recordVaultOperation('batch_pull', 'not_found', results.length - found);
+    return results;
   }
 
   /**

@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { isDatabaseUnavailableError } from '../../database/mongo-errors';
 import { ApiException, ErrorBody, ErrorCode } from './api-exception';
 
 /**
@@ -16,7 +17,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const response = context.getResponse<Response>();
 
     const body = this.toBody(exception, request);
-    if (body.statusCode >= 500) {
+    if (body.code === ErrorCode.ServiceUnavailable) {
+      // One line, since every request fails this way while the database is down.
+      this.logger.warn(`${request.method} ${request.path} failed: ${String(exception)}`);
+    } else if (body.statusCode >= 500) {
       const stack = exception instanceof Error ? exception.stack : String(exception);
       this.logger.error(`${request.method} ${request.path} failed: ${stack}`);
     }
@@ -32,6 +36,14 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (exception instanceof ApiException) return exception.toBody();
 
     if (exception instanceof HttpException) return this.fromHttpException(exception, request);
+
+    if (isDatabaseUnavailableError(exception)) {
+      return new ApiException(
+        HttpStatus.SERVICE_UNAVAILABLE,
+        ErrorCode.ServiceUnavailable,
+        'The database is unreachable. Try again later.',
+      ).toBody();
+    }
 
     return new ApiException(
       HttpStatus.INTERNAL_SERVER_ERROR,

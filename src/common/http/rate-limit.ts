@@ -1,6 +1,6 @@
 import { ExecutionContext, HttpStatus, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { ThrottlerGuard, ThrottlerLimitDetail, ThrottlerOptions } from '@nestjs/throttler';
+import { SkipThrottle, ThrottlerGuard, ThrottlerLimitDetail, ThrottlerOptions } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
 import { createHash } from 'node:crypto';
 import { RateLimitConfig } from '../../config/configuration';
@@ -31,6 +31,13 @@ function emailOf(request: Request): string | undefined {
   const email = body?.email;
   return typeof email === 'string' && email.trim() !== '' ? email.trim().toLowerCase() : undefined;
 }
+
+/**
+ * Exempts a route or controller from every rate limit, for callers such as
+ * load-balancer probes that poll often from one address.
+ */
+export const SkipRateLimits = () =>
+  SkipThrottle({ api: true, auth: true, forgotPassword: true, batch: true } satisfies Record<'api' | RateLimitGroup, true>);
 
 /**
  * Builds the named throttlers: `api` counts every request, the others only
