@@ -28,7 +28,8 @@ export function configureApp(app: NestExpressApplication): void {
   app.use(mapBodyParserErrors);
   app.use(helmet());
   app.use(cookieParser());
-  app.enableCors({ origin: http.corsOrigin, credentials: true });
+  // ETag is exposed so that a browser client can read it and send it back in If-Match.
+  app.enableCors({ origin: http.corsOrigin, credentials: true, exposedHeaders: ['ETag'] });
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
 

@@ -17,6 +17,9 @@ export enum ErrorCode {
   RouteNotFound = 'ROUTE_NOT_FOUND',
   Conflict = 'CONFLICT',
   PayloadTooLarge = 'PAYLOAD_TOO_LARGE',
+  PreconditionFailed = 'PRECONDITION_FAILED',
+  CursorExpired = 'CURSOR_EXPIRED',
+  QuotaExceeded = 'QUOTA_EXCEEDED',
   RateLimited = 'RATE_LIMITED',
   InternalError = 'INTERNAL_ERROR',
 }
