@@ -45,19 +45,23 @@ export class TombstonePurgeService {
   async purgeExpired(now = Date.now()): Promise<{ users: number; tombstones: number }> {
     const horizon = now - this.retentionMs;
     const expired = { deletedAt: { $ne: null }, serverUpdatedAt: { $lt: horizon } };
-    const groups = await this.items.aggregate<{ _id: Types.ObjectId; maxVersion: number }>([
-      { $match: expired },
-      { $group: { _id: '$userId', maxVersion: { $max: '$serverVersion' } } },
-    ]);
+    // FerretDB 1.24 has no $max accumulator in $group, so each user's
+    // highest expired version is read with a sorted findOne instead.
+    const owners = (await this.items.distinct('userId', expired)) as Types.ObjectId[];
 
     let tombstones = 0;
-    for (const { _id: owner, maxVersion } of groups) {
+    for (const owner of owners) {
       tombstones += await this.lock.run(String(owner), async () => {
-        await this.counters.markPurged(owner, maxVersion);
-        const result = await this.items.deleteMany({ userId: owner, ...expired, serverVersion: { $lte: maxVersion } });
+        const newest = await this.items
+          .findOne({ userId: owner, ...expired }, { _id: 0, serverVersion: 1 })
+          .sort({ serverVersion: -1 })
+          .lean();
+        if (!newest) return 0;
+        await this.counters.markPurged(owner, newest.serverVersion);
+        const result = await this.items.deleteMany({ userId: owner, ...expired, serverVersion: { $lte: newest.serverVersion } });
         return result.deletedCount;
       });
     }
-    return { users: groups.length, tombstones };
+    return { users: owners.length, tombstones };
   }
 }

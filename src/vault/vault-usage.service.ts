@@ -21,8 +21,9 @@ export interface QuotaWrite {
  *
  * Each write raises upper bounds kept in the counter document by its worst
  * case, in the same round trip that reserves its server version. Only when
- * a bound passes a limit are the exact figures computed (one aggregation
- * and one read of the written keys) and the bounds reset to them. Deletions
+ * a bound passes a limit are the exact figures computed (a read of every
+ * live item's size and one of the written keys) and the bounds reset to
+ * them. Deletions
  * do not lower the bounds, so an account that edits or deletes a lot near
  * its limit pays that exact check more often.
  */
@@ -40,18 +41,11 @@ export class VaultUsage {
   }
 
   async report(userId: string): Promise<UsageDto> {
-    const stores = await this.items.aggregate<{ _id: string; items: number; bytes: number }>([
-      { $match: { userId: new Types.ObjectId(userId), deletedAt: null } },
-      { $group: { _id: '$storeName', items: { $sum: 1 }, bytes: { $sum: '$payloadSize' } } },
-      { $sort: { _id: 1 } },
-    ]);
-    const total = { items: 0, bytes: 0 };
-    for (const store of stores) {
-      total.items += store.items;
-      total.bytes += store.bytes;
-    }
+    const { stores, total } = await this.measure(new Types.ObjectId(userId));
     return {
-      stores: stores.map(({ _id, items, bytes }) => ({ storeName: _id, items, bytes })),
+      stores: [...stores.entries()]
+        .sort(([left], [right]) => left.localeCompare(right))
+        .map(([storeName, usage]) => ({ storeName, ...usage })),
       total,
       quota: { ...this.quota },
     };
@@ -68,7 +62,7 @@ export class VaultUsage {
       reservation.itemsUpperBound <= this.quota.items && reservation.bytesUpperBound <= this.quota.bytes;
     if (reservation.usageVerified && withinBounds) return writes.map(() => true);
 
-    const usage = await this.exactTotal(owner);
+    const usage = (await this.measure(owner)).total;
     const liveSizes = await this.liveSizes(owner, writes);
     const admitted = writes.map((write) => {
       const key = keyOf(write);
@@ -97,12 +91,27 @@ export class VaultUsage {
     );
   }
 
-  private async exactTotal(owner: Types.ObjectId): Promise<UsageTotalDto> {
-    const [total] = await this.items.aggregate<UsageTotalDto>([
-      { $match: { userId: owner, deletedAt: null } },
-      { $group: { _id: null, items: { $sum: 1 }, bytes: { $sum: '$payloadSize' } } },
-    ]);
-    return { items: total?.items ?? 0, bytes: total?.bytes ?? 0 };
+  /**
+   * Counts live items and their bytes per store. The sums are taken here
+   * rather than by `$group`, because FerretDB 1.24 returns 0 for
+   * `$sum: '$payloadSize'`; the read streams small projected documents.
+   */
+  private async measure(owner: Types.ObjectId): Promise<{ stores: Map<string, UsageTotalDto>; total: UsageTotalDto }> {
+    const stores = new Map<string, UsageTotalDto>();
+    const total = { items: 0, bytes: 0 };
+    const cursor = this.items
+      .find({ userId: owner, deletedAt: null }, { _id: 0, storeName: 1, payloadSize: 1 })
+      .lean()
+      .cursor({ batchSize: 1000 });
+    for await (const { storeName, payloadSize } of cursor) {
+      const store = stores.get(storeName) ?? { items: 0, bytes: 0 };
+      store.items += 1;
+      store.bytes += payloadSize;
+      stores.set(storeName, store);
+      total.items += 1;
+      total.bytes += payloadSize;
+    }
+    return { stores, total };
   }
 
   private async liveSizes(owner: Types.ObjectId, writes: QuotaWrite[]): Promise<Map<string, number>> {

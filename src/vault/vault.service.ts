@@ -4,12 +4,12 @@ import { InjectModel } from '@nestjs/mongoose';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { createHash } from 'node:crypto';
-import { AnyBulkWriteOperation, FilterQuery, Model, mongo, Types } from 'mongoose';
+import { FilterQuery, Model, mongo, Types, UpdateQuery } from 'mongoose';
 import { KeyedLock } from '../common/concurrency/keyed-lock';
 import { ApiException, ErrorCode } from '../common/errors/api-exception';
 import { toValidationException } from '../common/validation/validation.pipe';
 import { Configuration } from '../config/configuration';
-import { DUPLICATE_KEY_ERROR_CODE } from '../database/mongo-errors';
+import { DUPLICATE_KEY_ERROR_CODE, isDuplicateKeyError } from '../database/mongo-errors';
 import { IfMatch } from './conditional-request';
 import {
   BatchPullResultDto,
@@ -49,6 +49,12 @@ type WriteOutcome =
   | { status: 'quotaExceeded' };
 
 type OwnedKey = { userId: Types.ObjectId } & ItemKey;
+
+interface ItemUpsert {
+  filter: FilterQuery<VaultItem>;
+  update: UpdateQuery<VaultItem>;
+  upsert: boolean;
+}
 
 @Injectable()
 export class VaultService {
@@ -204,7 +210,7 @@ export class VaultService {
 
       const outcomes: WriteOutcome[] = [];
       const applied: number[] = [];
-      const operations: AnyBulkWriteOperation<VaultItem>[] = [];
+      const operations: ItemUpsert[] = [];
       const serverUpdatedAt = Date.now();
       for (const [position, write] of writes.entries()) {
         if (!admitted[position]) {
@@ -216,11 +222,9 @@ export class VaultService {
         outcomes[position] = { status: 'stored', serverVersion };
         applied.push(position);
         operations.push({
-          updateOne: {
-            filter: ifMatch ? ifMatchFilter(key, ifMatch) : lastWriteWinsFilter(key, write.item.updatedAt, write.contentHash),
-            update: itemUpdate(write, serverVersion, serverUpdatedAt),
-            upsert: !ifMatch,
-          },
+          filter: ifMatch ? ifMatchFilter(key, ifMatch) : lastWriteWinsFilter(key, write.item.updatedAt, write.contentHash),
+          update: itemUpdate(write, serverVersion, serverUpdatedAt),
+          upsert: !ifMatch,
         });
       }
       if (operations.length === 0) return outcomes;
@@ -247,18 +251,39 @@ export class VaultService {
    * collided with the unique key, which means the conditional filter found
    * a stored copy that wins.
    */
-  private async bulkWrite(
-    operations: AnyBulkWriteOperation<VaultItem>[],
-  ): Promise<{ rejected: number[]; matchedCount: number }> {
+  private async bulkWrite(operations: ItemUpsert[]): Promise<{ rejected: number[]; matchedCount: number }> {
     try {
-      const result = await this.items.bulkWrite(operations, { ordered: false });
+      const result = await this.items.bulkWrite(
+        operations.map((updateOne) => ({ updateOne })),
+        { ordered: false },
+      );
       return { rejected: [], matchedCount: result.matchedCount };
     } catch (error) {
       if (!(error instanceof mongo.MongoBulkWriteError)) throw error;
       const writeErrors = [error.writeErrors].flat();
       const unexpected = writeErrors.find((writeError) => writeError.code !== DUPLICATE_KEY_ERROR_CODE);
       if (unexpected) throw error;
-      return { rejected: writeErrors.map((writeError) => writeError.index), matchedCount: error.result.matchedCount };
+
+      // FerretDB 1.24 stops an unordered bulk write at its first error, so
+      // the operations after it run again one by one. On MongoDB they have
+      // already run, and running one again collides with the unique key as
+      // an identical retry does, which the caller reports as stored.
+      const rejected = new Set(writeErrors.map((writeError) => writeError.index));
+      for (let index = Math.min(...rejected) + 1; index < operations.length; index += 1) {
+        if (!rejected.has(index) && !(await this.upsertAlone(operations[index]))) rejected.add(index);
+      }
+      return { rejected: [...rejected], matchedCount: error.result.matchedCount };
+    }
+  }
+
+  /** Returns false when the upsert collided with the unique key. */
+  private async upsertAlone({ filter, update, upsert }: ItemUpsert): Promise<boolean> {
+    try {
+      await this.items.updateOne(filter, update, { upsert });
+      return true;
+    } catch (error) {
+      if (isDuplicateKeyError(error)) return false;
+      throw error;
     }
   }
 
@@ -362,7 +387,7 @@ export function contentHash(item: PutItemDto): string {
   return createHash('sha256').update(JSON.stringify([item.itemName, salt, iv, data])).digest('base64');
 }
 
-function itemUpdate(write: CheckedWrite, serverVersion: number, serverUpdatedAt: number) {
+function itemUpdate(write: CheckedWrite, serverVersion: number, serverUpdatedAt: number): UpdateQuery<VaultItem> {
   const { salt, iv, data } = write.item.encryptedPayload;
   return {
     $set: {
