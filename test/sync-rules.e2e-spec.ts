@@ -17,7 +17,7 @@ describe('Sync rules (e2e)', () => {
     await testApp.close();
   });
 
-  /** Each test gets a fresh account, so server versions start at 1. */
+  /** Registers a fresh account, so that the test's server versions start at 1. */
   async function newAccount() {
     const account = await registerAccount(testApp.http);
     return { account, auth: { Authorization: `Bearer ${account.token}` } };

@@ -176,7 +176,7 @@ describe('Sync simulation (e2e)', () => {
       }
     }
 
-    // Every device holds exactly the server's live items.
+    // Every device ends with exactly the server's live items.
     const serverLive = new Map(
       stored
         .filter((document) => document.deletedAt === null)

@@ -39,7 +39,7 @@ export class ChangeFeedService {
     // write is half done here and every version up to lastVersion is stored.
     // NOTE: the lock is per process. With several app instances writing for
     // one user, a slower writer could store a lower version after a reader
-    // passed it; running one instance per user (or one in all) avoids that.
+    // passed it. Running one instance per user, or one in all, avoids that.
     const bounds = await this.lock.run(userId, () => this.counters.feedBounds(owner));
     if (cursor !== undefined && (after < bounds.purgedThrough || after > bounds.lastVersion)) {
       throw cursorExpired();
