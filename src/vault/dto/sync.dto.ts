@@ -59,23 +59,17 @@ export class ChangesPageDto {
   hasMore: boolean;
 }
 
-export class StoreUsageDto {
-  @ApiProperty({ example: 'kanban-boards' })
-  storeName: string;
-
-  @ApiProperty({ description: 'Live items', example: 12 })
-  items: number;
-
-  @ApiProperty({ description: 'Decoded payload bytes of the live items', example: 24576 })
-  bytes: number;
-}
-
 export class UsageTotalDto {
   @ApiProperty({ example: 12 })
   items: number;
 
   @ApiProperty({ example: 24576 })
   bytes: number;
+}
+
+export class StoreUsageDto extends UsageTotalDto {
+  @ApiProperty({ example: 'kanban-boards' })
+  storeName: string;
 }
 
 export class UsageDto {
