@@ -41,7 +41,8 @@ export function configureApp(app: NestExpressApplication): void {
   app.enableCors({
     origin: http.corsOrigin,
     credentials: true,
-    exposedHeaders: ['Retry-After', REQUEST_ID_HEADER],
+    // ETag is exposed so that a browser client can send it back in If-Match.
+    exposedHeaders: ['Retry-After', REQUEST_ID_HEADER, 'ETag'],
   });
   app.use(requireJsonBody);
   app.useBodyParser('json', { limit: Math.ceil((maxItemBytes * 4) / 3) + BODY_OVERHEAD_BYTES });

@@ -293,6 +293,27 @@ describe('Password reset (e2e)', () => {
       await testApp.http.post('/auth/login').send({ email: account.email, password: newPassword }).expect(200);
     });
 
+    it('expires change-feed cursors from before the reset', async () => {
+      const account = await registerAccount(testApp.http);
+      await testApp.http.put('/vault/kanban-boards/before-reset').set(bearer(account.token)).send(itemBody(1000)).expect(200);
+      const before = await testApp.http.get('/vault/changes').set(bearer(account.token)).expect(200);
+
+      const token = await requestResetToken(account.email);
+      const reset = await testApp.http
+        .post('/auth/reset-account')
+        .send({ email: account.email, token, newPassword: randomBytes(16).toString('hex') })
+        .expect(200);
+
+      const stale = await testApp.http
+        .get(`/vault/changes?cursor=${before.body.nextCursor}`)
+        .set(bearer(reset.body.token))
+        .expect(410);
+      expect(stale.body.code).toBe('CURSOR_EXPIRED');
+      const fresh = await testApp.http.get('/vault/changes').set(bearer(reset.body.token)).expect(200);
+      expect(fresh.body.changes).toEqual([]);
+      await testApp.http.get(`/vault/changes?cursor=${fresh.body.nextCursor}`).set(bearer(reset.body.token)).expect(200);
+    });
+
     it('signs out every earlier session', async () => {
       const account = await registerAccount(testApp.http);
       const token = await requestResetToken(account.email);

@@ -48,6 +48,7 @@ describe('Vault (e2e)', () => {
         error: 'A newer copy of this item is stored on the server',
         message: 'A newer copy of this item is stored on the server',
         remoteUpdatedAt: 2000,
+        serverVersion: expect.any(Number),
       });
       const stored = await testApp.http.get(`/vault/kanban-boards/${itemId}`).set(auth()).expect(200);
       expect(stored.body.itemName).toBe('Newer');
@@ -303,10 +304,15 @@ describe('Vault (e2e)', () => {
 
       const results = response.body.results;
       expect(results).toHaveLength(6);
-      expect(results[0]).toEqual({ storeName: 'kanban-boards', itemId: 'batch-ok', success: true });
+      expect(results[0]).toEqual({ storeName: 'kanban-boards', itemId: 'batch-ok', success: true, serverVersion: expect.any(Number) });
       expect(results[1]).toMatchObject({ storeName: 'kanban-boards', itemId: 'batch-newer', success: false, code: 'CONFLICT', remoteUpdatedAt: 9000 });
       expect(typeof results[1].error).toBe('string');
-      expect(results[2]).toEqual({ storeName: 'kanban-boards', itemId: 'batch-after-conflict', success: true });
+      expect(results[2]).toEqual({
+        storeName: 'kanban-boards',
+        itemId: 'batch-after-conflict',
+        success: true,
+        serverVersion: expect.any(Number),
+      });
       expect(results[3]).toMatchObject({ itemId: 'batch-bad-store', success: false, code: 'UNKNOWN_STORE' });
       expect(results[4]).toMatchObject({ itemId: 'batch-bad-payload', success: false, code: 'VALIDATION_FAILED' });
       expect(results[5]).toMatchObject({ success: false, code: 'VALIDATION_FAILED' });

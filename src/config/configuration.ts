@@ -38,6 +38,13 @@ export interface AuthConfig {
 export interface VaultConfig {
   /** Maximum decoded size of one item's encrypted payload, in bytes. */
   maxItemBytes: number;
+  /** How far, in milliseconds, a client's updatedAt or deletedAt may run ahead of the server clock. */
+  maxClockSkewMs: number;
+  /** Days a tombstone is kept for the change feed before the purge job removes it. */
+  tombstoneRetentionDays: number;
+  /** Per-user limits on live items and on the decoded bytes of their payloads. */
+  quotaMaxItems: number;
+  quotaMaxBytes: number;
 }
 
 /** Requests allowed per client IP in each rate-limit window. 0 disables a limit. */
@@ -122,7 +129,13 @@ export function loadConfiguration(raw: Record<string, unknown>): Configuration {
       passwordResetTtlMinutes: env.PASSWORD_RESET_TTL_MINUTES,
       secureCookies: isProduction,
     },
-    vault: { maxItemBytes: env.MAX_ITEM_BYTES },
+    vault: {
+      maxItemBytes: env.MAX_ITEM_BYTES,
+      maxClockSkewMs: env.MAX_CLOCK_SKEW_MS,
+      tombstoneRetentionDays: env.TOMBSTONE_RETENTION_DAYS,
+      quotaMaxItems: env.QUOTA_MAX_ITEMS,
+      quotaMaxBytes: env.QUOTA_MAX_BYTES,
+    },
     rateLimits: {
       auth: env.RATE_LIMIT_AUTH,
       forgotPassword: env.RATE_LIMIT_FORGOT_PASSWORD,

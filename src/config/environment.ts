@@ -116,6 +116,26 @@ export class EnvironmentVariables {
   @Transform(toInteger)
   @IsInt()
   @Min(0)
+  MAX_CLOCK_SKEW_MS = 24 * 60 * 60 * 1000;
+
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  TOMBSTONE_RETENTION_DAYS = 90;
+
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  QUOTA_MAX_ITEMS = 100_000;
+
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1024)
+  QUOTA_MAX_BYTES = 1024 * 1024 * 1024;
+
+  @Transform(toInteger)
+  @IsInt()
+  @Min(0)
   RATE_LIMIT_AUTH = 10;
 
   @Transform(toInteger)

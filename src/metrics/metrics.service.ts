@@ -6,7 +6,15 @@ import { Configuration } from '../config/configuration';
 export type VaultOperation = 'put' | 'delete' | 'batch_push' | 'batch_pull';
 
 /** Outcome of one item of a vault operation; a batch records one outcome per item. */
-export type VaultOperationResult = 'stored' | 'deleted' | 'found' | 'conflict' | 'not_found' | 'invalid';
+export type VaultOperationResult =
+  | 'stored'
+  | 'deleted'
+  | 'found'
+  | 'conflict'
+  | 'precondition_failed'
+  | 'quota_exceeded'
+  | 'not_found'
+  | 'invalid';
 
 /**
  * The application's Prometheus metrics. Each application instance has a

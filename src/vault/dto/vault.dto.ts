@@ -173,6 +173,15 @@ export class BatchPushResultDto {
 
   @ApiPropertyOptional({ description: 'On CONFLICT: updatedAt of the stored copy', example: 1733300099000 })
   remoteUpdatedAt?: number;
+
+  @ApiPropertyOptional({ description: 'On CONFLICT with a deletion: when the stored copy was deleted', example: 1733300099000 })
+  deletedAt?: number;
+
+  @ApiPropertyOptional({
+    description: 'On success: server version of the stored copy (its ETag). On CONFLICT: that of the copy that won.',
+    example: 12,
+  })
+  serverVersion?: number;
 }
 
 export class BatchPushResponseDto {

@@ -42,9 +42,29 @@ export class VaultItem {
   /** Milliseconds since the epoch of the deletion, or null for a live item. */
   @Prop({ type: Number, default: null })
   deletedAt: number | null;
+
+  /**
+   * Per-user position of the last accepted write or deletion in the change
+   * feed, stamped by the server and strictly increasing per user.
+   */
+  // NOTE: documents written before server versions existed have none and
+  // are missing from the change feed until they are written again.
+  @Prop({ required: true, default: 0 })
+  serverVersion: number;
+
+  /** Server clock, milliseconds since the epoch, of the last accepted write or deletion. */
+  @Prop({ required: true, default: 0 })
+  serverUpdatedAt: number;
+
+  /** SHA-256 of the item name and payload, so an identical retry is recognised without comparing payloads. */
+  @Prop({ type: String })
+  contentHash?: string;
 }
 
 export type VaultItemDocument = HydratedDocument<VaultItem>;
 export const VaultItemSchema = SchemaFactory.createForClass(VaultItem);
 
 VaultItemSchema.index({ userId: 1, storeName: 1, itemId: 1 }, { unique: true });
+VaultItemSchema.index({ userId: 1, serverVersion: 1 });
+// FerretDB 1.x has no partial indexes, so the purge job's index covers live items too.
+VaultItemSchema.index({ deletedAt: 1, serverUpdatedAt: 1 });
