@@ -346,6 +346,8 @@ describe('Auth cookie in production (e2e)', () => {
       BCRYPT_ROUNDS: '12',
       SMTP_HOST: '127.0.0.1',
       SMTP_FROM: 'Tools Sync <no-reply@example.com>',
+      CORS_ORIGIN: 'http://localhost:5173',
+      FRONTEND_URL: 'http://localhost:5173',
     });
   });
 

@@ -1,13 +1,8 @@
 import { join } from 'node:path';
 import { loadConfiguration } from './configuration';
+import { PRODUCTION_ENVIRONMENT } from './production-environment.fixture';
 
-const PRODUCTION = {
-  NODE_ENV: 'production',
-  MONGODB_URI: 'mongodb://db.internal:27017/tools-sync',
-  JWT_ACCESS_SECRET: 'kT9v2LqXw8Rz4Ny6Bm1Hc3Jd5Fg7Ps0Ua8Ve2Wi4Xo6Yq',
-  SMTP_HOST: 'smtp.internal',
-  SMTP_FROM: 'Tools Sync <no-reply@example.com>',
-};
+const PRODUCTION = PRODUCTION_ENVIRONMENT;
 
 describe('loadConfiguration', () => {
   it('applies the documented defaults', () => {
@@ -88,6 +83,8 @@ describe('loadConfiguration', () => {
     ['JWT_ACCESS_SECRET', 'too-short', /at least 32 characters/],
     ['MONGODB_URI', undefined, /MONGODB_URI is required in production/],
     ['SMTP_HOST', undefined, /SMTP_HOST is required in production/],
+    ['CORS_ORIGIN', undefined, /CORS_ORIGIN is required in production/],
+    ['FRONTEND_URL', undefined, /FRONTEND_URL is required in production/],
     ['BCRYPT_ROUNDS', '10', /BCRYPT_ROUNDS must be at least 12 in production/],
   ])('rejects production with %s = %s', (name, value, message) => {
     const environment: Record<string, unknown> = { ...PRODUCTION, [name]: value };

@@ -221,9 +221,13 @@ export class EnvironmentVariables {
 /** Secrets that copy-pasted examples ship with; production rejects them. */
 const PLACEHOLDER_SECRET = /(change|replace)[-_ ]?me|example|placeholder|your[-_ ]?secret|^(.)\2+$/i;
 
-function productionProblems(env: EnvironmentVariables): string[] {
+function productionProblems(env: EnvironmentVariables, relevant: Record<string, unknown>): string[] {
   const problems: string[] = [];
   if (!env.MONGODB_URI) problems.push('MONGODB_URI is required in production');
+  // Their defaults point at a local development client, which is never right in production.
+  for (const name of ['CORS_ORIGIN', 'FRONTEND_URL']) {
+    if (relevant[name] === undefined) problems.push(`${name} is required in production: set it to the web client's origin`);
+  }
   if (!env.JWT_ACCESS_SECRET) {
     problems.push('JWT_ACCESS_SECRET is required in production: set it to 32 or more random characters');
   } else if (PLACEHOLDER_SECRET.test(env.JWT_ACCESS_SECRET)) {
@@ -252,7 +256,7 @@ export function parseEnvironment(raw: Record<string, unknown>): EnvironmentVaria
     problems.push('METRICS_PORT must differ from PORT, because metrics get a listener of their own');
   }
   if (problems.length === 0 && env.NODE_ENV === NodeEnvironment.Production) {
-    problems.push(...productionProblems(env));
+    problems.push(...productionProblems(env, relevant));
   }
   if (problems.length > 0) {
     throw new Error(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);

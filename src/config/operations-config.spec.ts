@@ -1,12 +1,7 @@
 import { loadConfiguration } from './configuration';
+import { PRODUCTION_ENVIRONMENT } from './production-environment.fixture';
 
-const PRODUCTION = {
-  NODE_ENV: 'production',
-  MONGODB_URI: 'mongodb://127.0.0.1:27017/tools-sync',
-  JWT_ACCESS_SECRET: 'k3Jq8vTn2WxR7pLm4ZcYb9HsD6fGa1Ue0NoQiVtB',
-  SMTP_HOST: 'smtp.tools.test',
-  SMTP_FROM: 'Tools <no-reply@tools.test>',
-};
+const PRODUCTION = PRODUCTION_ENVIRONMENT;
 
 describe('operations settings', () => {
   it('autoIndex is off in production', () => {
