@@ -29,6 +29,7 @@ describe('Health (e2e)', () => {
       const response = await testApp.http.get('/health/ready').expect(200);
       expect(response.body.status).toBe('ok');
       expect(response.body.info.mongodb.status).toBe('up');
+      expect(response.body.info.redis).toBeUndefined();
     });
 
     it('ready returns 503 while down, then recovers', async () => {

@@ -1,4 +1,4 @@
-import { Controller, Get, HttpStatus, ServiceUnavailableException } from '@nestjs/common';
+import { Controller, Get, HttpStatus, Inject, ServiceUnavailableException } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import {
@@ -8,11 +8,14 @@ import {
   HealthIndicatorFunction,
   MongooseHealthIndicator,
 } from '@nestjs/terminus';
+import { ThrottlerStorage } from '@nestjs/throttler';
 import { Connection } from 'mongoose';
 import { Public } from '../common/auth/public.decorator';
 import { ApiException, ErrorCode } from '../common/errors/api-exception';
 import { SkipRateLimits } from '../common/http/rate-limit';
+import { redisClientOf } from '../common/http/rate-limit-storage';
 import { ApiErrors } from '../common/swagger/api-error-response';
+import { RedisHealthIndicator } from './redis.health';
 
 /** A ping slower than this counts as a failure, so a probe gets its response quickly. */
 const PING_TIMEOUT_MS = 1_500;
@@ -35,16 +38,22 @@ class HealthStatusDto {
 @SkipRateLimits()
 @Controller('health')
 export class HealthController {
-  /** Checks of every dependency a request needs. A new one, such as Redis, gets its indicator here. */
-  private readonly readinessChecks: HealthIndicatorFunction[] = [
-    () => this.mongoose.pingCheck('mongodb', { connection: this.connection, timeout: PING_TIMEOUT_MS }),
-  ];
+  /** Checks of every dependency a request needs: MongoDB, and Redis when REDIS_URL is set. */
+  private readonly readinessChecks: HealthIndicatorFunction[];
 
   constructor(
     private readonly health: HealthCheckService,
-    private readonly mongoose: MongooseHealthIndicator,
-    @InjectConnection() private readonly connection: Connection,
-  ) {}
+    mongoose: MongooseHealthIndicator,
+    @InjectConnection() connection: Connection,
+    redisIndicator: RedisHealthIndicator,
+    @Inject(ThrottlerStorage) rateLimitStorage: ThrottlerStorage,
+  ) {
+    this.readinessChecks = [() => mongoose.pingCheck('mongodb', { connection, timeout: PING_TIMEOUT_MS })];
+
+    // Rate-limited requests fail while their counters' Redis is down, so it counts as a dependency.
+    const redis = redisClientOf(rateLimitStorage);
+    if (redis) this.readinessChecks.push(() => redisIndicator.pingCheck('redis', redis, PING_TIMEOUT_MS));
+  }
 
   @Get('live')
   @HealthCheck({ noCache: true, swaggerDocumentation: false })
@@ -56,7 +65,7 @@ export class HealthController {
 
   @Get('ready')
   @HealthCheck({ noCache: true, swaggerDocumentation: false })
-  @ApiOperation({ summary: 'Readiness: 200 when MongoDB answers a ping, 503 while it does not' })
+  @ApiOperation({ summary: 'Readiness: 200 when MongoDB (and Redis, if configured) answer a ping, 503 while one does not' })
   @ApiOkResponse({ type: HealthStatusDto })
   @ApiErrors([HttpStatus.SERVICE_UNAVAILABLE, 'SERVICE_UNAVAILABLE, with `details` naming each failed dependency'])
   async ready(): Promise<HealthCheckResult> {

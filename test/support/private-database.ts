@@ -1,21 +1,15 @@
-import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MongoMemoryServer } from 'mongodb-memory-server-core';
 import { freePort } from './free-port';
+import { RestartableServer, startRestartableServer } from './restartable-server';
 
 /** A database server owned by one test, which can be stopped and started again on the same port and data. */
-export interface PrivateDatabase {
+export interface PrivateDatabase extends RestartableServer {
   uri: string;
-  stop(): Promise<void>;
-  start(): Promise<void>;
-  /** Stops the server and deletes its data. */
-  destroy(): Promise<void>;
 }
-
-const READY_TIMEOUT_MS = 20_000;
 
 /**
  * Starts a private server: FerretDB from FERRETDB_BINARY (exported by
@@ -31,51 +25,9 @@ export async function startPrivateDatabase(): Promise<PrivateDatabase> {
 async function startFerretDb(binary: string): Promise<PrivateDatabase> {
   const port = await freePort();
   const dataDir = await mkdtemp(join(tmpdir(), 'private-ferretdb-'));
-  let child: ChildProcess | undefined;
-
-  const start = async () => {
-    child = spawn(binary, ['-listen-addr', `127.0.0.1:${port}`, '-data-dir', dataDir], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    await waitForReady(child);
-  };
-  const stop = async () => {
-    if (!child || child.exitCode !== null) return;
-    const exited = new Promise((resolve) => child?.once('exit', resolve));
-    child.kill('SIGTERM');
-    await exited;
-  };
-
-  await start();
-  return {
-    uri: `mongodb://127.0.0.1:${port}/`,
-    start,
-    stop,
-    destroy: async () => {
-      await stop();
-      await rm(dataDir, { recursive: true, force: true });
-    },
-  };
-}
-
-/** Resolves when FerretDB logs that it accepts connections. */
-function waitForReady(child: ChildProcess): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let log = '';
-    const timer = setTimeout(() => fail(new Error(`FerretDB did not start within ${READY_TIMEOUT_MS} ms:\n${log}`)), READY_TIMEOUT_MS);
-    const fail = (error: Error) => {
-      clearTimeout(timer);
-      reject(error);
-    };
-    child.stderr?.on('data', (chunk: Buffer) => {
-      log += chunk.toString();
-      if (log.includes('ferretdb listening')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.once('exit', (code) => fail(new Error(`FerretDB exited with code ${code} during start-up:\n${log}`)));
-  });
+  const args = ['-listen-addr', `127.0.0.1:${port}`, '-data-dir', dataDir];
+  const server = await startRestartableServer('FerretDB', binary, args, 'ferretdb listening', dataDir);
+  return { uri: `mongodb://127.0.0.1:${port}/`, ...server };
 }
 
 // NOTE: this fallback has only been type-checked: the machines that ran these tests had FerretDB and no network to download MongoDB.
