@@ -67,6 +67,15 @@ describe('loadConfiguration', () => {
     expect(load).toThrow(/BCRYPT_ROUNDS/);
   });
 
+  it('lists invalid and missing production variables together', () => {
+    const load = () => loadConfiguration({ NODE_ENV: 'production', PORT: 'abc' });
+
+    expect(load).toThrow(/PORT: PORT must be an integer number/);
+    expect(load).not.toThrow(/PORT must not be/);
+    expect(load).toThrow(/JWT_ACCESS_SECRET is required in production/);
+    expect(load).toThrow(/CORS_ORIGIN is required in production/);
+  });
+
   it('accepts a complete production environment', () => {
     const config = loadConfiguration(PRODUCTION);
 

@@ -250,18 +250,25 @@ export function parseEnvironment(raw: Record<string, unknown>): EnvironmentVaria
   );
   const env = plainToInstance(EnvironmentVariables, relevant, { exposeDefaultValues: true });
   const problems = validateSync(env, { skipMissingProperties: false }).flatMap((error) =>
-    Object.values(error.constraints ?? {}).map((message) => `${error.property}: ${message}`),
+    messagesOf(error.constraints ?? {}).map((message) => `${error.property}: ${message}`),
   );
   if (env.METRICS_PORT !== undefined && env.METRICS_PORT === env.PORT) {
     problems.push('METRICS_PORT must differ from PORT, because metrics get a listener of their own');
   }
-  if (problems.length === 0 && env.NODE_ENV === NodeEnvironment.Production) {
+  if (env.NODE_ENV === NodeEnvironment.Production) {
     problems.push(...productionProblems(env, relevant));
   }
   if (problems.length > 0) {
     throw new Error(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
   }
   return env;
+}
+
+/** Type errors alone, when present: an unparsable PORT would otherwise also fail its range checks. */
+function messagesOf(constraints: Record<string, string>): string[] {
+  const typeErrors = ['isInt', 'isBoolean'].filter((name) => name in constraints);
+  const names = typeErrors.length > 0 ? typeErrors : Object.keys(constraints);
+  return names.map((name) => constraints[name]);
 }
 
 function isDeclared(key: string, known: string[]): boolean {

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MongoMemoryServer } from 'mongodb-memory-server-core';
 import { freePort } from './free-port';
@@ -11,14 +11,28 @@ export interface PrivateDatabase extends RestartableServer {
   uri: string;
 }
 
+/** FerretDB version that scripts/ferretdb.sh builds, and so the name of its cached binary. */
+const FERRETDB_VERSION = '1.24.2';
+
 /**
- * Starts a private server: FerretDB from FERRETDB_BINARY (exported by
- * `source scripts/ferretdb.sh`) when that file exists, else an in-memory
- * MongoDB, which downloads a MongoDB binary on first use.
+ * Returns the FerretDB binary to use: FERRETDB_BINARY, else the one that
+ * scripts/ferretdb.sh (and so `npm run db:ferretdb`) caches, if present.
+ */
+function ferretDbBinary(): string | undefined {
+  const cacheDir =
+    process.env.FERRETDB_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'tools-sync-api');
+  const candidates = [process.env.FERRETDB_BINARY, join(cacheDir, `ferretdb-${FERRETDB_VERSION}`)];
+  return candidates.find((candidate): candidate is string => Boolean(candidate) && existsSync(candidate!));
+}
+
+/**
+ * Starts a private server: FerretDB when its binary is found (see
+ * ferretDbBinary), else an in-memory MongoDB, which downloads a MongoDB
+ * binary on first use.
  */
 export async function startPrivateDatabase(): Promise<PrivateDatabase> {
-  const binary = process.env.FERRETDB_BINARY;
-  if (binary && existsSync(binary)) return startFerretDb(binary);
+  const binary = ferretDbBinary();
+  if (binary) return startFerretDb(binary);
   return startMemoryServer();
 }
 

@@ -23,7 +23,7 @@ import (
 func main() {
 	listenAddr := flag.String("listen-addr", "127.0.0.1:27017", "TCP address to listen on; keep it on loopback")
 	dataDir := flag.String("data-dir", "", "folder for the SQLite files (required)")
-	logLevel := flag.String("log-level", "warn", "log level: debug, info, warn or error")
+	logLevel := flag.String("log-level", "error", "log level: debug, info, warn or error; warn also logs every rejected command")
 	flag.Parse()
 
 	if *dataDir == "" {
@@ -62,7 +62,8 @@ func main() {
 	go func() {
 		// MongoDBURI blocks until the listener is bound, so this line tells
 		// scripts waiting on the log that the server accepts connections.
-		logger.Warn("ferretdb listening", "uri", server.MongoDBURI(), "data", sqliteURL)
+		// It bypasses the logger so that it appears at every log level.
+		fmt.Fprintf(os.Stderr, "ferretdb listening uri=%s data=%s\n", server.MongoDBURI(), sqliteURL)
 	}()
 
 	if err := server.Run(ctx); err != nil {
