@@ -18,10 +18,12 @@ binary="$cache_dir/ferretdb-$ferretdb_version"
 port="${FERRETDB_PORT:-27017}"
 data_dir="${FERRETDB_DATA_DIR:-$repo_root/.tmp/ferretdb}"
 
-if [[ ! -x "$binary" ]]; then
-  echo "Building FerretDB $ferretdb_version into $binary (first run only)..." >&2
+# Rebuilt when the launcher's source is newer than the cached binary; Go's
+# build cache makes that a matter of seconds. The rename keeps running copies intact.
+if [[ ! -x "$binary" || "$repo_root/tools/ferretdb/main.go" -nt "$binary" ]]; then
+  echo "Building FerretDB $ferretdb_version into $binary..." >&2
   mkdir -p "$cache_dir"
-  (cd "$repo_root/tools/ferretdb" && go build -o "$binary" .)
+  (cd "$repo_root/tools/ferretdb" && go build -o "$binary.tmp.$$" . && mv -f "$binary.tmp.$$" "$binary")
 fi
 
 export FERRETDB_BINARY="$binary"
