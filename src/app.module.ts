@@ -9,6 +9,7 @@ import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { buildThrottlers, RateLimitGuard } from './common/http/rate-limit';
 import { Configuration, loadConfiguration } from './config/configuration';
 import { DatabaseModule } from './database/database.module';
+import { DiagnosticsModule } from './diagnostics/diagnostics.module';
 import { VaultModule } from './vault/vault.module';
 
 @Module({})
@@ -39,6 +40,7 @@ export class AppModule {
         DatabaseModule,
         AuthModule,
         VaultModule,
+        DiagnosticsModule,
       ],
       controllers: [AppController],
       providers: [

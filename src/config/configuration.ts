@@ -38,6 +38,11 @@ export interface RateLimitConfig {
   batch: number;
 }
 
+/** Opt-in measurements for the benchmark, exposed at POST /diagnostics/snapshot. */
+export interface DiagnosticsConfig {
+  enabled: boolean;
+}
+
 export interface MailConfig {
   frontendUrl: string;
   smtp?: {
@@ -59,6 +64,7 @@ export interface Configuration {
   vault: VaultConfig;
   rateLimits: RateLimitConfig;
   mail: MailConfig;
+  diagnostics: DiagnosticsConfig;
 }
 
 /**
@@ -91,6 +97,7 @@ export function loadConfiguration(raw: Record<string, unknown>): Configuration {
       batch: env.RATE_LIMIT_BATCH,
     },
     mail: buildMailConfig(env),
+    diagnostics: { enabled: env.BENCH_DIAGNOSTICS },
   };
 }
 

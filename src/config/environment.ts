@@ -127,6 +127,14 @@ export class EnvironmentVariables {
   @Min(0)
   RATE_LIMIT_BATCH = 10;
 
+  /**
+   * Serves event-loop delay and database command counts at
+   * POST /diagnostics/snapshot, for the benchmark. Off by default.
+   */
+  @Transform(toBoolean)
+  @IsBoolean()
+  BENCH_DIAGNOSTICS = false;
+
   @IsOptional()
   @IsString()
   SMTP_HOST?: string;

@@ -15,6 +15,8 @@ async function connectionOptions(config: ConfigService<Configuration, true>): Pr
     // Fail requests after 10 s instead of queueing them while MongoDB is unreachable.
     serverSelectionTimeoutMS: 10_000,
     autoIndex: true,
+    // Emits the driver's commandStarted events, which the diagnostics module counts.
+    monitorCommands: config.get('diagnostics', { infer: true }).enabled,
     connectionFactory: (connection) => {
       connection.on('disconnected', () => logger.warn('MongoDB connection lost; the driver keeps retrying'));
       connection.on('reconnected', () => logger.log('MongoDB connection restored'));
