@@ -1,4 +1,5 @@
 import autocannon from 'autocannon';
+import type { DiagnosticsSnapshot } from '../src/diagnostics/diagnostics.service';
 import { ApiClient } from './api-client';
 import { ProcessStats } from './process-stats';
 import { LoadSpec, Scenario, ScenarioLoad } from './scenarios';
@@ -22,12 +23,12 @@ export interface ScenarioResult {
   requestsPerSecond: number;
   latencyP50Ms: number;
   latencyP99Ms: number;
-  /** API process CPU (user + system) divided by all responses in the window. */
+  /** API process CPU (user + system) divided by all requests sent in the window. */
   cpuMsPerRequest?: number;
   peakRssMb?: number;
   /** Peak RSS minus RSS at the start of the scenario. */
   rssGrowthMb?: number;
-  /** MongoDB commands the API sent, divided by all responses in the window. */
+  /** MongoDB commands the API sent, divided by all requests sent in the window. */
   databaseCommandsPerRequest: number;
   databaseCommandsByName: Record<string, number>;
   eventLoopDelayP99Ms: number;
@@ -46,6 +47,32 @@ function runLoad(baseUrl: string, spec: LoadSpec): Promise<autocannon.Result> {
 }
 
 const failures = (result: autocannon.Result) => result.non2xx + result.errors;
+
+const SETTLE_POLL_MS = 100;
+
+/**
+ * Waits until the server has finished the requests autocannon abandoned at
+ * its deadline, adding the database commands they send to `commands`.
+ * Their CPU time and commands belong to the scenario, so the figures are
+ * divided by requests sent, not responses received.
+ */
+async function waitForAbandonedRequests(
+  api: ApiClient,
+  inFlight: number,
+  commands: DiagnosticsSnapshot['databaseCommands'],
+  timeoutMs: number,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (inFlight > 0 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_POLL_MS));
+    const next = await api.takeDiagnosticsSnapshot();
+    commands.total += next.databaseCommands.total;
+    for (const [name, count] of Object.entries(next.databaseCommands.byName)) {
+      commands.byName[name] = (commands.byName[name] ?? 0) + count;
+    }
+    inFlight = next.httpRequestsInFlight;
+  }
+}
 
 function countStatuses(results: (autocannon.Result | undefined)[]): Record<string, number> {
   const counts: Record<string, number> = {};
@@ -76,12 +103,15 @@ export async function measureScenario(scenario: Scenario, context: BenchContext,
     backgroundLoad ? runLoad(api.baseUrl, backgroundLoad) : Promise.resolve(undefined),
   ]);
 
+  // The event-loop figures cover the load alone; the settling that follows is idle time.
+  const diagnostics = await api.takeDiagnosticsSnapshot();
+  const timeoutMs = Math.max(load.timeoutSeconds ?? 10, backgroundLoad?.timeoutSeconds ?? 10) * 1000;
+  await waitForAbandonedRequests(api, diagnostics.httpRequestsInFlight, diagnostics.databaseCommands, timeoutMs);
   const cpuAtEnd = stats.cpuMs();
   const peakRss = stats.stopPeakTracking();
-  const diagnostics = await api.takeDiagnosticsSnapshot();
 
   const backgroundRequests = background?.requests.total ?? 0;
-  const allRequests = measured.requests.total + backgroundRequests;
+  const allRequests = measured.requests.sent + (background?.requests.sent ?? 0);
   const perRequest = (total: number) => (allRequests === 0 ? 0 : total / allRequests);
   const cpuMs = cpuAtStart !== undefined && cpuAtEnd !== undefined ? cpuAtEnd - cpuAtStart : undefined;
 

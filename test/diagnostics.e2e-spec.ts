@@ -70,6 +70,7 @@ describe('Diagnostics snapshot (e2e)', () => {
 
       expect(snapshot.databaseCommands).toEqual({ total: 0, byName: {} });
       expect(snapshot.windowMs).toBeGreaterThanOrEqual(0);
+      expect(snapshot.httpRequestsInFlight).toBe(0);
     });
 
     it('reports event-loop delay in milliseconds', async () => {

@@ -1,7 +1,9 @@
-import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { HttpAdapterHost } from '@nestjs/core';
 import { InjectConnection } from '@nestjs/mongoose';
 import { Connection, mongo } from 'mongoose';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
 import { Configuration } from '../config/configuration';
 
@@ -17,6 +19,8 @@ export interface DiagnosticsSnapshot {
   eventLoopDelayMs: { p50: number; p99: number; max: number; mean: number; samples: number };
   /** MongoDB commands sent by this process, each one a database round trip. */
   databaseCommands: { total: number; byName: Record<string, number> };
+  /** HTTP requests still being handled, not counting the snapshot request; not reset by a snapshot. */
+  httpRequestsInFlight: number;
 }
 
 /**
@@ -25,15 +29,17 @@ export interface DiagnosticsSnapshot {
  * unless BENCH_DIAGNOSTICS is true.
  */
 @Injectable()
-export class DiagnosticsService implements OnModuleInit, OnModuleDestroy {
+export class DiagnosticsService implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(DiagnosticsService.name);
   readonly enabled: boolean;
   private histogram?: IntervalHistogram;
   private commandCounts = new Map<string, number>();
   private windowStart = performance.now();
+  private httpRequestsInFlight = 0;
 
   constructor(
     @InjectConnection() private readonly connection: Connection,
+    private readonly adapterHost: HttpAdapterHost,
     config: ConfigService<Configuration, true>,
   ) {
     this.enabled = config.get('diagnostics', { infer: true }).enabled;
@@ -49,6 +55,22 @@ export class DiagnosticsService implements OnModuleInit, OnModuleDestroy {
       this.commandCounts.set(event.commandName, (this.commandCounts.get(event.commandName) ?? 0) + 1);
     });
     this.logger.warn('BENCH_DIAGNOSTICS is on: POST /diagnostics/snapshot is served without authentication');
+  }
+
+  /**
+   * Counts requests in flight, so that a client which abandoned requests
+   * (a load tool stopping at its deadline) can wait until the server has
+   * finished them before it reads CPU time and command counts.
+   */
+  onApplicationBootstrap(): void {
+    if (!this.enabled) return;
+    const server = this.adapterHost.httpAdapter.getHttpServer() as Server;
+    server.on('request', (_request: IncomingMessage, response: ServerResponse) => {
+      this.httpRequestsInFlight += 1;
+      response.once('close', () => {
+        this.httpRequestsInFlight -= 1;
+      });
+    });
   }
 
   onModuleDestroy(): void {
@@ -73,6 +95,7 @@ export class DiagnosticsService implements OnModuleInit, OnModuleDestroy {
         samples,
       },
       databaseCommands: { total: [...this.commandCounts.values()].reduce((sum, count) => sum + count, 0), byName },
+      httpRequestsInFlight: Math.max(0, this.httpRequestsInFlight - 1),
     };
 
     histogram?.reset();
