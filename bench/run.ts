@@ -123,7 +123,8 @@ async function main(): Promise<void> {
         log(
           `  ${result.requests} requests, ${result.requestsPerSecond.toFixed(1)} req/s, ` +
             `${result.cpuMsPerRequest?.toFixed(2) ?? 'n/a'} ms CPU/req, ${result.errors} errors, ` +
-            `responses by status ${JSON.stringify(result.statusCounts)}`,
+            `responses by status ${JSON.stringify(result.statusCounts)}, ` +
+            `database commands ${JSON.stringify(result.databaseCommandsByName)}`,
         );
       } catch (error) {
         failed.push(scenario.id);
