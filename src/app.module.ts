@@ -14,6 +14,7 @@ import { LoggingModule } from './common/logging/logging.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { DiagnosticsModule } from './diagnostics/diagnostics.module';
 import { VaultModule } from './vault/vault.module';
 
 @Module({})
@@ -49,6 +50,7 @@ export class AppModule {
         VaultModule,
         HealthModule,
         MetricsModule,
+        DiagnosticsModule,
       ],
       controllers: [AppController],
       providers: [

@@ -101,6 +101,12 @@ describe('loadConfiguration', () => {
     expect(() => loadConfiguration(environment)).toThrow(message);
   });
 
+  it('keeps benchmark diagnostics off unless enabled', () => {
+    expect(loadConfiguration({}).diagnostics.enabled).toBe(false);
+    expect(loadConfiguration({ BENCH_DIAGNOSTICS: 'true' }).diagnostics.enabled).toBe(true);
+    expect(() => loadConfiguration({ BENCH_DIAGNOSTICS: 'sometimes' })).toThrow(/BENCH_DIAGNOSTICS/);
+  });
+
   it('makes a random access-token secret outside production', () => {
     const secret = loadConfiguration({}).auth.accessTokenSecret;
 

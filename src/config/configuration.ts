@@ -69,6 +69,11 @@ export interface LoggingConfig {
   pretty: boolean;
 }
 
+/** Opt-in measurements for the benchmark, exposed at POST /diagnostics/snapshot. */
+export interface DiagnosticsConfig {
+  enabled: boolean;
+}
+
 export interface MailConfig {
   frontendUrl: string;
   smtp?: {
@@ -97,6 +102,7 @@ export interface Configuration {
   logging: LoggingConfig;
   mail: MailConfig;
   metrics: MetricsConfig;
+  diagnostics: DiagnosticsConfig;
 }
 
 /**
@@ -151,6 +157,7 @@ export function loadConfiguration(raw: Record<string, unknown>): Configuration {
     },
     mail: buildMailConfig(env),
     metrics: { port: env.METRICS_PORT },
+    diagnostics: { enabled: env.BENCH_DIAGNOSTICS },
   };
 }
 

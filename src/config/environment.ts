@@ -187,6 +187,14 @@ export class EnvironmentVariables {
   @Max(600_000)
   SHUTDOWN_TIMEOUT_MS = 10_000;
 
+  /**
+   * Serves event-loop delay and database command counts at
+   * POST /diagnostics/snapshot, for the benchmark. Off by default.
+   */
+  @Transform(toBoolean)
+  @IsBoolean()
+  BENCH_DIAGNOSTICS = false;
+
   @IsOptional()
   @IsString()
   SMTP_HOST?: string;

@@ -30,6 +30,8 @@ async function connectionOptions(config: ConfigService<Configuration, true>): Pr
     // With it, Mongoose would first queue queries for up to 10 s while disconnected.
     bufferCommands: false,
     autoIndex: database.autoIndex,
+    // Emits the driver's commandStarted events, which the diagnostics module counts.
+    monitorCommands: config.get('diagnostics', { infer: true }).enabled,
     connectionFactory: (connection) => {
       connection.on('disconnected', warnDisconnected);
       connection.on('reconnected', () => logger.log('MongoDB connection restored'));
