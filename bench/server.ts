@@ -71,6 +71,9 @@ export class ApiServer {
       SMTP_HOST: LOOPBACK,
       SMTP_PORT: '2525',
       SMTP_FROM: 'Tools Sync Benchmark <bench@example.com>',
+      // Required in production; nothing in the benchmark sends a cross-origin request or an email.
+      CORS_ORIGIN: 'http://127.0.0.1',
+      FRONTEND_URL: 'http://127.0.0.1',
       // Plain log lines, so that the ones kept for error reports are readable.
       NO_COLOR: '1',
       BENCH_DIAGNOSTICS: 'true',
