@@ -67,6 +67,7 @@ export class ApiServer {
       RATE_LIMIT_FORGOT_PASSWORD: '0',
       RATE_LIMIT_API: '0',
       RATE_LIMIT_BATCH: '0',
+      RATE_LIMIT_LOGIN_PER_ACCOUNT: '0',
       // Production requires an SMTP server; no scenario sends mail, so it is never contacted.
       SMTP_HOST: LOOPBACK,
       SMTP_PORT: '2525',
