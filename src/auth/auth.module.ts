@@ -9,6 +9,7 @@ import { MailModule } from '../mail/mail.module';
 import { VaultModule } from '../vault/vault.module';
 import { AccountController } from './account.controller';
 import { AccountService } from './account.service';
+import { accessTokenKey } from './access-token-key';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { JwtStrategy } from './jwt.strategy';
@@ -29,8 +30,10 @@ import { SessionsService } from './sessions.service';
       inject: [ConfigService],
       useFactory: (config: ConfigService<Configuration, true>) => {
         const auth = config.get('auth', { infer: true });
+        const key = accessTokenKey(auth.accessTokenSecret);
         return {
-          secret: auth.accessTokenSecret,
+          privateKey: key,
+          publicKey: key,
           signOptions: { expiresIn: auth.accessTokenTtlSeconds, algorithm: 'HS256' },
         };
       },

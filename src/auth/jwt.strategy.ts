@@ -5,6 +5,7 @@ import { ExtractJwt, Strategy } from 'passport-jwt';
 import { AuthenticatedUser } from '../common/auth/current-user.decorator';
 import { ApiException, ErrorCode } from '../common/errors/api-exception';
 import { Configuration } from '../config/configuration';
+import { accessTokenKey } from './access-token-key';
 import { SessionStatusCache } from './session-status-cache';
 
 /** Claims of an access token: the user id and the session it was issued for. */
@@ -21,7 +22,9 @@ export class JwtStrategy extends PassportStrategy(Strategy) {
   ) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-      secretOrKey: config.get('auth', { infer: true }).accessTokenSecret,
+      // passport-jwt's types allow only string or Buffer, but it hands the key to
+      // jsonwebtoken's verify unchanged, which accepts a KeyObject.
+      secretOrKey: accessTokenKey(config.get('auth', { infer: true }).accessTokenSecret) as unknown as Buffer,
       algorithms: ['HS256'],
       ignoreExpiration: false,
     });
