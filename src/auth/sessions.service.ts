@@ -14,9 +14,9 @@ import { summariseUserAgent } from './user-agent-summary';
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
- * How long a refresh token stays usable after it was rotated. Tabs of one
- * browser share the cookie and refresh at the same moment on page load; the
- * slower ones present the token the first one just rotated.
+ * Time a refresh token stays usable after it was rotated. Tabs of one
+ * browser share the cookie and refresh at the same moment on page load, so
+ * the slower ones present the token that the first one just rotated.
  */
 export const ROTATION_GRACE_MS = 30_000;
 

@@ -38,7 +38,7 @@ export interface AuthConfig {
 export interface VaultConfig {
   /** Maximum decoded size of one item's encrypted payload, in bytes. */
   maxItemBytes: number;
-  /** How far, in milliseconds, a client's updatedAt or deletedAt may run ahead of the server clock. */
+  /** Maximum lead, in milliseconds, of a client's updatedAt or deletedAt over the server clock. */
   maxClockSkewMs: number;
   /** Days a tombstone is kept for the change feed before the purge job removes it. */
   tombstoneRetentionDays: number;

@@ -107,7 +107,7 @@ export class VaultService {
    * Stores an item and returns its new server version. Without `ifMatch`
    * the Last-Write-Wins rule of {@link lastWriteWinsFilter} decides, and a
    * losing write raises 409. With `ifMatch` the write applies only when the
-   * stored server version matches, whatever the clocks say, and raises 412
+   * stored server version matches, whatever the clocks show, and raises 412
    * otherwise.
    */
   async putItem(
@@ -397,11 +397,11 @@ export class VaultService {
 
 /**
  * Matches the stored copy a write may replace, so that one conditional
- * upsert decides: a live item with an older `updatedAt`, a live item with
- * the same `updatedAt` but other content (the later arrival wins a tie), or
- * a tombstone older than the write. No match plus an existing key means the
- * stored copy wins: a newer item, a deletion at or after `updatedAt`, or an
- * identical copy, which the caller reports as success.
+ * upsert decides. It matches a live item with an older `updatedAt`, a live
+ * item with the same `updatedAt` but other content (the later arrival wins
+ * a tie), or a tombstone older than the write. No match plus an existing
+ * key means the stored copy wins: a newer item, a deletion at or after
+ * `updatedAt`, or an identical copy, which the caller reports as success.
  */
 export function lastWriteWinsFilter(key: OwnedKey, updatedAt: number, contentHash: string): FilterQuery<VaultItem> {
   return {
@@ -455,10 +455,10 @@ function tombstoneUpdate(deletedAt: number, serverVersion: number) {
 }
 
 /**
- * Classifies a write whose upsert collided: a retry of the stored copy
+ * Classifies a write whose upsert collided. A retry of the stored copy
  * (same `updatedAt` and content) succeeds without a new server version, so
  * sending a batch twice reports success twice and the change feed stays
- * quiet; anything else lost to the stored copy.
+ * quiet. Any other collision lost to the stored copy.
  */
 function rejectedOutcome(write: CheckedWrite, stored: StoredState | undefined): WriteOutcome {
   const identical =
