@@ -125,4 +125,34 @@ describe('Rate limits (e2e)', () => {
       await http.post('/auth/login').send({ email, password: 'x'.repeat(16) }).expect(200);
     });
   });
+  describe('batch group', () => {
+    it('limits batch push and pull together', async () => {
+      const { http } = await startApp({ RATE_LIMIT_BATCH: '2' });
+      const account = await registerAccount(http);
+      const auth = { Authorization: `Bearer ${account.token}` };
+      const pull = { items: [{ storeName: 'kanban-boards', itemId: 'x' }] };
+
+      await http.post('/vault/batch-pull').set(auth).send(pull).expect(200);
+      await http.post('/vault/batch-pull').set(auth).send(pull).expect(200);
+      const blocked = await http.post('/vault/batch-push').set(auth).send({ items: [] });
+
+      expectRateLimited(blocked);
+      expect(Number(blocked.headers['retry-after'])).toBeLessThanOrEqual(60);
+      await http.get('/vault/kanban-boards').set(auth).expect(200);
+    });
+  });
+
+  describe('api limit', () => {
+    it('counts routes across controllers', async () => {
+      const { http } = await startApp({ RATE_LIMIT_API: '3' });
+
+      await http.get('/').expect(200);
+      // Counted before the access token is checked, so anonymous probing is limited too.
+      await http.get('/vault/kanban-boards').expect(401);
+      await http.post('/auth/login').send({ email: uniqueEmail(), password: WRONG_PASSWORD }).expect(401);
+      const blocked = await http.get('/');
+
+      expectRateLimited(blocked);
+    });
+  });
 });
