@@ -1,8 +1,8 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { freePort } from '../test/support/free-port';
 
 const LOOPBACK = '127.0.0.1';
 const READY_TIMEOUT_MS = 60_000;
@@ -53,7 +53,7 @@ export class ApiServer {
    * diagnostics snapshot is on. Resolves once GET / returns 200.
    */
   static async start(options: ServerOptions): Promise<ApiServer> {
-    const port = await findFreePort();
+    const port = await freePort();
     const environment: NodeJS.ProcessEnv = {
       ...process.env,
       NODE_ENV: 'production',
@@ -114,15 +114,4 @@ export class ApiServer {
     await this.stop();
     throw new Error(`The API server did not return 200 to GET / within ${READY_TIMEOUT_MS / 1000} s. Its log:\n${this.log}`);
   }
-}
-
-/** Returns a port that was free on loopback a moment ago. */
-async function findFreePort(): Promise<number> {
-  const probe = createServer();
-  probe.listen(0, LOOPBACK);
-  await once(probe, 'listening');
-  const address = probe.address();
-  probe.close();
-  if (address === null || typeof address === 'string') throw new Error('Could not read the probe port');
-  return address.port;
 }
