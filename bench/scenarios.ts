@@ -119,7 +119,7 @@ export const SCENARIOS: Scenario[] = [
         body: JSON.stringify({ items }),
       }));
       // Bounded mainly by count: on FerretDB one push can take seconds, and a
-      // 15-second window then holds too few requests for a per-request figure.
+      // 15-second window then contains too few requests for a per-request figure.
       return { load: { connections: 2, durationSeconds: 45, maxRequests: 200, timeoutSeconds: 60, requests: cycle(requests) } };
     },
   },

@@ -30,8 +30,8 @@ export function configureApp(app: NestExpressApplication): void {
 
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
-  // One hop: the client IP is the address the proxy appended last to X-Forwarded-For, which a
-  // client cannot forge; `true` would take the left-most entry, which the client controls.
+  // One hop: the client IP is the address that the proxy appended last to X-Forwarded-For, which
+  // a client cannot forge. `true` would take the left-most entry, which the client controls.
   app.set('trust proxy', http.trustProxy ? 1 : false);
   // First, so that request metrics include body parsing and every rejection.
   app.use(createHttpMetricsMiddleware(app.get(MetricsService)));

@@ -7,8 +7,8 @@ import { ApiException, ErrorCode } from '../common/errors/api-exception';
 
 /**
  * Requires a valid Bearer access token on every route not marked @Public().
- * An expired token answers TOKEN_EXPIRED, the code that makes the web
- * client refresh and retry; every other failure answers UNAUTHORIZED.
+ * An expired token gets 401 TOKEN_EXPIRED, the code that makes the web
+ * client refresh and retry. Every other failure gets 401 UNAUTHORIZED.
  */
 @Injectable()
 export class JwtAuthGuard extends AuthGuard('jwt') {

@@ -8,9 +8,9 @@ export const REFRESH_COOKIE_NAME = 'refreshToken';
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
- * Reads and writes the refresh-token cookie: HttpOnly always; `Secure` and
- * `SameSite=Strict` in production, `SameSite=Lax` in development so that a
- * client on another localhost port still sends it.
+ * Reads and writes the refresh-token cookie. It is always HttpOnly. In
+ * production it is `Secure` and `SameSite=Strict`. In development it is
+ * `SameSite=Lax`, so that a client on another localhost port still sends it.
  */
 @Injectable()
 export class RefreshCookie {

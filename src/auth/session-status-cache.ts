@@ -4,9 +4,9 @@ import { Model, Types } from 'mongoose';
 import { Session } from './schemas/session.schema';
 
 /**
- * How long one instance trusts its last lookup of a session. The instance
- * that revokes a session forgets it at once; other instances of the API
- * notice the revocation within this time.
+ * Time one instance trusts its last lookup of a session. The instance that
+ * revokes a session drops its cached entry at once, and other instances of
+ * the API notice the revocation within this time.
  */
 export const SESSION_STATUS_CACHE_MS = 2_000;
 

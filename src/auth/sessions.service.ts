@@ -177,9 +177,9 @@ export class SessionsService {
   }
 
   /**
-   * Gives a session a new refresh token and forgets the old ones, so an
-   * old cookie gets a plain 401 instead of a grace window or a revocation. Returns null when the session is no
-   * longer active.
+   * Gives a session a new refresh token and drops the retired ones, so an
+   * old cookie gets a plain 401 instead of a grace window or a revocation.
+   * Returns null when the session is no longer active.
    */
   async reissue(sessionId: string): Promise<Required<IssuedSession> | null> {
     const refreshToken = createOpaqueToken();

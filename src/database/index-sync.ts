@@ -92,7 +92,7 @@ async function createHousekeepingIndex(
   }
 }
 
-/** The name MongoDB gives an index without an explicit one, such as `userId_1_storeName_1`. */
+/** Returns the name MongoDB gives an index without an explicit one, such as `userId_1_storeName_1`. */
 function defaultIndexName(keys: Record<string, unknown>): string {
   return Object.entries(keys)
     .map(([field, direction]) => `${field}_${String(direction)}`)

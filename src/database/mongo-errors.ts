@@ -7,7 +7,7 @@ export function isDuplicateKeyError(error: unknown): boolean {
   return error instanceof mongo.MongoServerError && error.code === DUPLICATE_KEY_ERROR_CODE;
 }
 
-/** Whether a query failed because no MongoDB server could be reached, as opposed to a bad query. */
+/** Returns true when a query failed because no MongoDB server could be reached, not because of the query. */
 export function isDatabaseUnavailableError(error: unknown): boolean {
   return (
     error instanceof mongo.MongoServerSelectionError ||

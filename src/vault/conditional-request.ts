@@ -32,11 +32,11 @@ export function parseIfMatch(header: string | undefined): IfMatch | undefined {
 }
 
 function invalidIfMatch(header: string): ApiException {
-  const shown = header.length > 80 ? `${header.slice(0, 80)}…` : header;
+  const excerpt = header.length > 80 ? `${header.slice(0, 80)}…` : header;
   return new ApiException(
     HttpStatus.UNPROCESSABLE_ENTITY,
     ErrorCode.ValidationFailed,
-    `Validation failed: If-Match must be * or quoted server versions such as "42", not ${shown}`,
+    `Validation failed: If-Match must be * or quoted server versions such as "42", not ${excerpt}`,
     { fields: [{ field: 'If-Match', errors: ['If-Match must be * or a list of quoted server versions'] }] },
   );
 }

@@ -9,7 +9,7 @@ import { keyOf } from './item-key';
 import { VaultItem } from './schemas/vault-item.schema';
 import { VaultCounters, VersionReservation } from './vault-counters.service';
 
-/** What the quota check needs to know about one write. */
+/** One write, as the quota check sees it: its key and decoded payload size. */
 export interface QuotaWrite {
   storeName: string;
   itemId: string;

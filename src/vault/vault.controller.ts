@@ -85,7 +85,7 @@ export class VaultController {
       const response = handlerResponse as unknown as Response;
       this.logger.error(`sync-status stream for user ${user.userId} failed: ${error.stack ?? error.message}`);
       if (response.destroyed) return;
-      // Once part of the body is out, only an aborted connection tells the client the list is incomplete.
+      // Once part of the body is out, only an aborted connection shows the client that the list is incomplete.
       if (response.headersSent) {
         response.destroy();
         return;

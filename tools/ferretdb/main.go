@@ -60,8 +60,8 @@ func main() {
 	defer stop()
 
 	go func() {
-		// MongoDBURI blocks until the listener is bound, so this line tells
-		// scripts waiting on the log that the server accepts connections.
+		// MongoDBURI blocks until the listener is bound, so scripts that wait
+		// for this line know that the server accepts connections.
 		// It bypasses the logger so that it appears at every log level.
 		fmt.Fprintf(os.Stderr, "ferretdb listening uri=%s data=%s\n", server.MongoDBURI(), sqliteURL)
 	}()

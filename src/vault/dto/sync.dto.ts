@@ -79,6 +79,6 @@ export class UsageDto {
   @ApiProperty({ type: UsageTotalDto })
   total: UsageTotalDto;
 
-  @ApiProperty({ type: UsageTotalDto, description: 'Per-account limits; a write past them answers 413 QUOTA_EXCEEDED' })
+  @ApiProperty({ type: UsageTotalDto, description: 'Per-account limits. A write past them gets 413 QUOTA_EXCEEDED' })
   quota: UsageTotalDto;
 }
